@@ -1,0 +1,28 @@
+# The template's own commands. `make test` is the one CI runs (.ci/run calls it).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.DEFAULT_GOAL := help
+.PHONY: help install test lint bake
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed  ## the tools that bake and check the template
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[test]"
+	touch $@
+
+test: install  ## bake every answer combination, lint it, and run each baked project's own make test
+	$(BIN)/python -m pytest
+
+lint: install  ## ruff on the hooks and the template's tests
+	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff format --check hooks tests
+
+bake: install  ## bake into ./build/ with the default answers (pass ARGS="tenancy_strategy=rls ...")
+	$(BIN)/cookiecutter . --no-input --overwrite-if-exists -o build $(ARGS)

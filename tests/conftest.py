@@ -1,0 +1,107 @@
+"""Bake the template with every answer combination, once per test session.
+
+``baked(strategy, routing)`` returns a baked project with its own ``.venv`` installed by the
+project's own ``make install``; every bake shares one pip cache, so only the first download
+costs. Each bake gets its own embedded PostgreSQL (in its ``.pgdata/``), stopped at the end.
+"""
+
+import itertools
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from cookiecutter.main import cookiecutter
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+STRATEGIES = ("schema", "rls")
+ROUTINGS = ("subdomain", "header")
+COMBINATIONS = list(itertools.product(STRATEGIES, ROUTINGS))
+COMBINATION_IDS = [f"{strategy}-{routing}" for strategy, routing in COMBINATIONS]
+PROJECT_NAME = "Acme Cloud"
+SLUG = "acme_cloud"
+
+
+def bake(output_dir, **answers):
+    """Bake into output_dir; returns the project's path."""
+    context = {"project_name": PROJECT_NAME, **answers}
+    return Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(output_dir), extra_context=context))
+
+
+def run(command, cwd, env=None, timeout=1800):
+    """Run a command; on failure, fail the test with its whole output."""
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        shell=isinstance(command, str),
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`{command}` exited {result.returncode} in {cwd}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+        )
+    return result
+
+
+class BakedProject:
+    def __init__(self, path, strategy, routing):
+        self.path = path
+        self.strategy = strategy
+        self.routing = routing
+        self.python = path / ".venv" / "bin" / "python"
+
+    def __repr__(self):
+        return f"<BakedProject {self.strategy}-{self.routing} at {self.path}>"
+
+    def make(self, target, env=None, timeout=1800):
+        return run(["make", target], cwd=self.path, env=env, timeout=timeout)
+
+    def manage(self, *args, env=None, check=True):
+        command = [str(self.python), "manage.py", *args]
+        if check:
+            return run(command, cwd=self.path, env=env)
+        return subprocess.run(
+            command, cwd=self.path, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=600
+        )
+
+    def tool(self, name):
+        return str(self.path / ".venv" / "bin" / name)
+
+
+@pytest.fixture(scope="session")
+def bakery(tmp_path_factory):
+    """baked(strategy, routing): the installed bake for that combination, made on first use."""
+    root = tmp_path_factory.mktemp("bakes")
+    made = {}
+
+    def baked(strategy, routing):
+        key = (strategy, routing)
+        if key not in made:
+            path = bake(root / f"{strategy}-{routing}", tenancy_strategy=strategy, tenant_routing=routing)
+            project = BakedProject(path, strategy, routing)
+            project.make("install")
+            made[key] = project
+        return made[key]
+
+    yield baked
+    for project in made.values():
+        if (project.path / ".pgdata" / "postmaster.pid").exists():
+            project.make("db-stop")
+
+
+@pytest.fixture(params=COMBINATIONS, ids=COMBINATION_IDS)
+def baked(request, bakery):
+    return bakery(*request.param)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The template promises no skipped tests: a skip fails the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and session.exitstatus == 0:
+        reporter.write_line(f"FAILED: {len(skipped)} test(s) were skipped; the template allows none.", red=True)
+        session.exitstatus = 1
+

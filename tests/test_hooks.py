@@ -1,0 +1,86 @@
+"""The bake itself: answers validated up front, nothing half-made, reproducible output."""
+
+import filecmp
+import json
+import re
+import subprocess
+
+import pytest
+from cookiecutter.exceptions import FailedHookException
+
+from .conftest import COMBINATION_IDS, COMBINATIONS, PROJECT_NAME, SLUG, TEMPLATE, bake
+
+JINJA_LEFTOVER = re.compile(r"{{ ?cookiecutter|{%-? ?(if|for|endif|endfor|raw|endraw)\b|cookiecutter\.")
+
+
+def tracked_files(project):
+    """What `git add .` would track in the baked project (everything .gitignore lets through)."""
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "--others", "--exclude-standard"], cwd=project, check=True, capture_output=True, text=True
+    )
+    return sorted(listed.stdout.split())
+
+
+@pytest.mark.parametrize(("strategy", "routing"), COMBINATIONS, ids=COMBINATION_IDS)
+def test_bake_leaves_no_template_syntax_and_no_other_strategy(tmp_path, strategy, routing):
+    project = bake(tmp_path, tenancy_strategy=strategy, tenant_routing=routing)
+    assert project.name == SLUG
+    assert not (project / "_strategy").exists()
+    for path in project.rglob("*"):
+        if path.is_file() and ".git" not in path.parts:
+            text = path.read_text()
+            assert not JINJA_LEFTOVER.search(text), f"unrendered template syntax in {path.relative_to(project)}"
+    isolation = (project / SLUG / "tenancy" / "isolation.py").read_text()
+    assert f"{strategy} strategy" in isolation
+
+
+@pytest.mark.parametrize(("strategy", "routing"), COMBINATIONS, ids=COMBINATION_IDS)
+def test_baking_twice_gives_identical_tracked_files(tmp_path, strategy, routing):
+    first = bake(tmp_path / "first", tenancy_strategy=strategy, tenant_routing=routing)
+    second = bake(tmp_path / "second", tenancy_strategy=strategy, tenant_routing=routing)
+    files = tracked_files(first)
+    assert files == tracked_files(second)
+    assert ".env" not in files, ".env holds the secret key and must stay untracked"
+    match, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
+    assert (mismatch, errors) == ([], [])
+    assert (first / ".env").read_text() != (second / ".env").read_text(), "each bake gets its own secret key"
+
+
+def test_bake_records_its_answers_for_regeneration(tmp_path):
+    project = bake(tmp_path, tenancy_strategy="schema", tenant_routing="header", domain_name="acme.io")
+    answers = json.loads((project / ".cookiecutter.json").read_text())
+    assert answers["project_name"] == PROJECT_NAME
+    assert answers["tenancy_strategy"] == "schema"
+    assert answers["tenant_routing"] == "header"
+    assert answers["domain_name"] == "acme.io"
+    assert not any(key.startswith("_") for key in answers), "machine-specific keys would break reproducibility"
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"project_slug": "1acme"}, "not a valid package name"),
+        ({"project_slug": "Acme"}, "not a valid package name"),
+        ({"project_slug": "acme-cloud"}, "not a valid package name"),
+        ({"project_slug": "class"}, "keyword or standard-library"),
+        ({"project_slug": "json"}, "keyword or standard-library"),
+        ({"project_slug": "django"}, "clashes with a module"),
+        ({"project_slug": "config"}, "clashes with a module"),
+        ({"project_slug": "tenancy"}, "clashes with a module"),
+        ({"tenancy_strategy": "database"}, "tenancy_strategy must be one of"),
+        ({"tenant_routing": "path"}, "tenant_routing must be one of"),
+        ({"domain_name": "Not A Domain"}, "not a lowercase DNS name"),
+    ],
+)
+def test_bad_answers_are_refused_and_leave_nothing_behind(tmp_path, capfd, answers, message):
+    with pytest.raises(FailedHookException):
+        bake(tmp_path, **answers)
+    assert message in capfd.readouterr().err
+    assert list(tmp_path.iterdir()) == [], "a refused bake must not leave a half-made project"
+
+
+def test_the_template_has_every_documented_part():
+    for part in ("cookiecutter.json", "hooks/pre_gen_project.py", "hooks/post_gen_project.py", "README.md", ".ci/run"):
+        assert (TEMPLATE / part).exists(), part
+    assert (TEMPLATE / "docs" / "index.md").exists()

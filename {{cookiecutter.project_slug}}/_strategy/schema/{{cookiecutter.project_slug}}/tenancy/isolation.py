@@ -1,0 +1,109 @@
+"""Tenant isolation, schema strategy: one PostgreSQL schema per tenant, via django-tenants.
+
+Everything that depends on the strategy sits here (and in tenancy/models.py); the rest of
+the project calls these functions and never touches schemas or search paths itself.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+from django_tenants.utils import tenant_context as _tenant_context
+from psycopg import sql
+
+from .models import PUBLIC_TENANT_SLUG, Tenant
+
+PUBLIC_SCHEMA = get_public_schema_name()
+BASE_SCHEMA = settings.TENANT_BASE_SCHEMA
+# A slug becomes a schema name; these would collide with the platform's own schemas.
+RESERVED_SLUGS = {BASE_SCHEMA.replace("_", "-"), "pg-catalog", "information-schema"}
+
+
+def tenant_context(tenant):
+    """Run the block with the connection's search_path set to the tenant's schema.
+
+    Use it wherever code runs outside a request: management commands, data migrations,
+    background jobs. Requests get it from TenantMiddleware.
+    """
+    return _tenant_context(tenant)
+
+
+def schema_name_for(slug):
+    return slug.replace("-", "_")
+
+
+def provision_tenant(*, slug, name):
+    """Create the tenant row and its schema, cloned from the migrated template schema."""
+    _migrate_base_schema_if_behind()
+    tenant = Tenant(schema_name=schema_name_for(slug), slug=slug, name=name)
+    tenant.save(verbosity=0)
+    return tenant
+
+
+def drop_tenant(tenant):
+    tenant.delete(force_drop=True)
+
+
+def bootstrap_steps():
+    return [
+        ("shared migrations (public schema)", _migrate_shared),
+        ("public tenant", _ensure_public_tenant),
+        (f"tenant template schema ({BASE_SCHEMA})", _migrate_base_schema),
+        ("tenant migrations (every tenant schema)", _migrate_tenants),
+    ]
+
+
+def _migrate_shared(verbosity):
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
+
+
+def _ensure_public_tenant(verbosity):
+    Tenant.objects.get_or_create(
+        schema_name=PUBLIC_SCHEMA, defaults={"slug": PUBLIC_TENANT_SLUG, "name": "Public (platform)"}
+    )
+
+
+def _migrate_base_schema(verbosity=0):
+    """Keep the schema that new tenants are cloned from at the newest migration."""
+    if not schema_exists(BASE_SCHEMA):
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(BASE_SCHEMA)))
+    call_command("migrate_schemas", tenant=True, schema_name=BASE_SCHEMA, interactive=False, verbosity=verbosity)
+
+
+def _migrate_base_schema_if_behind():
+    # A clone of a stale template would be recorded as fully migrated while missing tables.
+    if BASE_SCHEMA in pending_migrations(schemas=[BASE_SCHEMA]):
+        _migrate_base_schema()
+
+
+def _migrate_tenants(verbosity):
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity)
+
+
+def tenant_schemas():
+    return list(Tenant.objects.exclude(schema_name=PUBLIC_SCHEMA).values_list("schema_name", flat=True))
+
+
+def pending_migrations(schemas=None):
+    """{schema: [unapplied migrations]} for the public, template and every tenant schema."""
+    if schemas is None:
+        schemas = [PUBLIC_SCHEMA, BASE_SCHEMA, *tenant_schemas()]
+    pending = {}
+    for schema in schemas:
+        if not schema_exists(schema):
+            pending[schema] = ["(schema missing: run manage.py bootstrap)"]
+            continue
+        with schema_context(schema):
+            executor = MigrationExecutor(connection)
+            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if plan:
+            pending[schema] = [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+    return pending
+
+
+def isolation_violations():
+    """Every reason isolation is not guaranteed: a missing or not fully migrated schema."""
+    pending = pending_migrations()
+    return [f"schema {schema!r} is not fully migrated: {', '.join(names)}" for schema, names in pending.items()]

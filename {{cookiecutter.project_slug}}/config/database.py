@@ -1,0 +1,51 @@
+"""The DATABASES setting, built from DATABASE_URL inside Django: never parsed in shell.
+
+Without DATABASE_URL (development and tests only) every entry point shares one embedded
+PostgreSQL server, started on demand: see config/dev_database.py.
+"""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+
+# django-tenants' backend sets the search_path to the active tenant's schema on every cursor.
+ENGINE = "django_tenants.postgresql_backend"
+{%- else %}
+
+ENGINE = "django.db.backends.postgresql"
+{%- endif %}
+
+
+def database_url(variable="DATABASE_URL", *, embedded_ok):
+    """The URL in ``variable``; the embedded server's when it is unset and that is allowed."""
+    url = os.environ.get(variable)
+    if url:
+        return url
+    if not embedded_ok:
+        raise ImproperlyConfigured(
+            f"{variable} is not set. Production settings need the URL of a real PostgreSQL "
+            "database, for example postgres://user:password@db.internal:5432/app"
+        )
+    from config import dev_database
+
+    return dev_database.url(variable)
+
+
+def with_database_name(url, name):
+    """The same server and credentials, another database (used for the test databases)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def database(url):
+    config = environ.Env.db_url_config(url)
+    config["ENGINE"] = ENGINE
+    # Persistent connections: a request must never inherit the previous request's tenant,
+    # which the isolation tests check on reused connections.
+    config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+    config["CONN_HEALTH_CHECKS"] = True
+    return config

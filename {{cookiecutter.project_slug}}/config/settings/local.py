@@ -1,0 +1,20 @@
+"""Development: DEBUG on, the embedded PostgreSQL unless DATABASE_URL is set."""
+
+from django.core.management.utils import get_random_secret_key
+
+from config.database import database, database_url
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The baked project's .env holds a stable key; without one, a per-process key still runs.
+SECRET_KEY = env("SECRET_KEY", default=get_random_secret_key())
+
+DATABASES = {"default": database(database_url(embedded_ok=True))}
+
+# Serve static files from the apps in development, without collectstatic.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # nothing is collected outside production
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,124 @@
+"""Fixtures shared by the whole suite.
+
+The test database is built the way production's is: by ``manage.py bootstrap``, not by
+Django's test runner. Two tenants, acme and globex, each with an owner, exist for every
+test; each test runs in a transaction that is rolled back.
+"""
+
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connections
+from psycopg import sql
+from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
+from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+
+PASSWORD = "correct-horse-battery-staple"
+TENANT_SLUGS = ("acme", "globex")
+
+
+@dataclass
+class TenantUnderTest:
+    tenant: Tenant
+    owner: object
+
+    @property
+    def slug(self):
+        return self.tenant.slug
+
+
+def owner_email(slug):
+    return f"owner@{slug}.test"
+
+
+def database_admin_settings():
+    """Connection settings of the role that may create databases (the owner, under rls)."""
+    alias = "owner" if "owner" in settings.DATABASES else "default"
+    return connections[alias].settings_dict
+
+
+def recreate_database(name):
+    params = database_admin_settings()
+    conninfo = {
+        "dbname": "postgres",
+        "user": params["USER"],
+        "password": params["PASSWORD"] or None,
+        "host": params["HOST"] or params["OPTIONS"].get("host"),
+        "port": params["PORT"] or None,
+    }
+    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_blocker):
+    recreate_database(settings.DATABASES["default"]["NAME"])
+    with django_db_blocker.unblock():
+        call_command("bootstrap", verbosity=0)
+        for slug in TENANT_SLUGS:
+            create_tenant(slug, slug.title(), owner_email=owner_email(slug), owner_password=PASSWORD)
+        get_user_model().objects.create_user(email="outsider@example.test", password=PASSWORD)
+    yield
+    connections.close_all()
+
+
+@pytest.fixture
+def tenants(db):
+    User = get_user_model()
+    return {
+        slug: TenantUnderTest(Tenant.objects.get(slug=slug), User.objects.get(email=owner_email(slug)))
+        for slug in TENANT_SLUGS
+    }
+
+
+@pytest.fixture
+def acme(tenants):
+    return tenants["acme"]
+
+
+@pytest.fixture
+def globex(tenants):
+    return tenants["globex"]
+
+
+def routing_headers(slug):
+    """What a request carries to name the tenant ``slug``, for the project's routing."""
+    if settings.TENANT_ROUTING == "header":
+        return {"HTTP_HOST": settings.BASE_DOMAIN, "HTTP_X_TENANT_ID": slug}
+    return {"HTTP_HOST": f"{slug}.{settings.BASE_DOMAIN}"}
+
+
+def token_for(user):
+    client = APIClient()
+    response = client.post("/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+@pytest.fixture
+def api(db):
+    """api(slug, user=None): a client that names tenant ``slug`` and signs in with a real token."""
+
+    def make(slug, user=None):
+        client = APIClient(**routing_headers(slug))
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+        return client
+
+    return make
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No skipped test may pass unnoticed: a skip hides a hole in the isolation proof."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and session.exitstatus == 0:
+        reporter.write_line(f"FAILED: {len(skipped)} test(s) were skipped; this suite allows none.", red=True)
+        session.exitstatus = 1

@@ -1,0 +1,200 @@
+"""Tenant isolation through the API, attacked the way a malicious member of another tenant would.
+
+Every tenant-scoped endpoint is tried with another tenant's ids for retrieve, update and delete,
+with a foreign key to another tenant's object, with a forged tenant, and without a tenant.
+The contract's answer to another tenant's object is 404 (a 403 would confirm it exists).
+"""
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.projects.models import Project, Task
+from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
+
+from .conftest import PASSWORD, routing_headers, token_for
+
+ENDPOINTS = ("projects", "tasks")
+
+
+@pytest.fixture
+def data(tenants):
+    """One project and one task per tenant, each named with a marker unique to its tenant.
+
+    Ids are set apart per tenant: with one schema per tenant, sequences restart at 1 in every
+    schema, and equal ids would make "another tenant's id" the attacker's own row.
+    """
+    made = {}
+    for offset, (slug, under_test) in enumerate(tenants.items(), start=1):
+        with tenant_context(under_test.tenant):
+            project = Project.objects.create(pk=offset * 1_000_000, name=f"{slug}-secret-project")
+            task = Task.objects.create(pk=offset * 1_000_000, project=project, title=f"{slug}-secret-task")
+        made[slug] = {"projects": project.pk, "tasks": task.pk, "marker": f"{slug}-secret"}
+    return made
+
+
+def payload(endpoint, project_id, label):
+    if endpoint == "projects":
+        return {"name": label}
+    return {"project": project_id, "title": label, "done": False}
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_list_shows_only_the_tenants_own_rows(api, acme, data, endpoint):
+    response = api("acme", acme.owner).get(f"/api/v1/{endpoint}/")
+    assert response.status_code == 200
+    ids = [row["id"] for row in response.json()["results"]]
+    assert ids == [data["acme"][endpoint]]
+    assert b"globex-secret" not in response.content
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_retrieve_of_another_tenants_object_is_404(api, acme, data, endpoint):
+    response = api("acme", acme.owner).get(f"/api/v1/{endpoint}/{data['globex'][endpoint]}/")
+    assert response.status_code == 404
+    assert b"globex" not in response.content
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_update_of_another_tenants_object_is_404_and_changes_nothing(api, acme, globex, data, endpoint, method):
+    client = api("acme", acme.owner)
+    body = payload(endpoint, data["acme"]["projects"], "overwritten-by-acme")
+    response = getattr(client, method)(f"/api/v1/{endpoint}/{data['globex'][endpoint]}/", body, format="json")
+    assert response.status_code == 404
+    with tenant_context(globex.tenant):
+        assert not Project.objects.filter(name="overwritten-by-acme").exists()
+        assert not Task.objects.filter(title="overwritten-by-acme").exists()
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_delete_of_another_tenants_object_is_404_and_deletes_nothing(api, acme, globex, data, endpoint):
+    response = api("acme", acme.owner).delete(f"/api/v1/{endpoint}/{data['globex'][endpoint]}/")
+    assert response.status_code == 404
+    model = Project if endpoint == "projects" else Task
+    with tenant_context(globex.tenant):
+        assert model.objects.filter(pk=data["globex"][endpoint]).exists()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch"])
+def test_task_pointing_at_another_tenants_project_is_400(api, acme, globex, data, method):
+    client = api("acme", acme.owner)
+    body = {"project": data["globex"]["projects"], "title": "smuggled", "done": False}
+    if method == "post":
+        response = client.post("/api/v1/tasks/", body, format="json")
+    else:
+        response = getattr(client, method)(f"/api/v1/tasks/{data['acme']['tasks']}/", body, format="json")
+    assert response.status_code == 400
+    assert "project" in response.json()
+    with tenant_context(globex.tenant):
+        assert not Task.objects.filter(title="smuggled").exists()
+    with tenant_context(acme.tenant):
+        assert not Task.objects.filter(title="smuggled").exists()
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_member_of_another_tenant_is_403_on_every_verb(api, globex, data, endpoint, method):
+    """globex's owner, with a valid token, forges the tenant acme (host or header)."""
+    client = api("acme", globex.owner)
+    url = f"/api/v1/{endpoint}/" if method in ("get", "post") else f"/api/v1/{endpoint}/{data['acme'][endpoint]}/"
+    response = getattr(client, method)(url, payload(endpoint, data["acme"]["projects"], "forged"), format="json")
+    assert response.status_code == 403
+    assert b"acme-secret" not in response.content
+
+
+def test_user_with_no_membership_is_403(api, data, django_user_model):
+    outsider = django_user_model.objects.get(email="outsider@example.test")
+    assert api("acme", outsider).get("/api/v1/projects/").status_code == 403
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_no_credentials_is_401(api, data, endpoint):
+    response = api("acme").get(f"/api/v1/{endpoint}/")
+    assert response.status_code == 401
+    assert b"acme-secret" not in response.content
+
+
+@pytest.mark.parametrize("token", ["0" * 40, "not-a-token"])
+def test_tampered_token_is_401(api, data, token):
+    client = api("acme")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/projects/").status_code == 401
+
+
+def test_unknown_tenant_is_404(api, acme, data):
+    response = api("nosuchtenant", acme.owner).get("/api/v1/projects/")
+    assert response.status_code == 404
+    assert b"secret" not in response.content
+
+
+def test_tenant_scoped_path_without_a_tenant(acme, data):
+    """Header routing: no X-Tenant-ID is 400. Subdomain routing: the bare base domain is 404."""
+    client = APIClient(HTTP_HOST=settings.BASE_DOMAIN)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(acme.owner)}")
+    response = client.get("/api/v1/projects/")
+    assert response.status_code == (400 if settings.TENANT_ROUTING == "header" else 404)
+    assert b"secret" not in response.content
+
+
+def test_same_name_in_two_tenants_is_allowed_but_not_twice_in_one(api, acme, globex, data):
+    assert api("acme", acme.owner).post("/api/v1/projects/", {"name": "Roadmap"}, format="json").status_code == 201
+    assert api("globex", globex.owner).post("/api/v1/projects/", {"name": "Roadmap"}, format="json").status_code == 201
+    assert api("acme", acme.owner).post("/api/v1/projects/", {"name": "Roadmap"}, format="json").status_code == 400
+
+
+def test_owner_has_full_crud_in_own_tenant(api, acme, data):
+    client = api("acme", acme.owner)
+    project = client.post("/api/v1/projects/", {"name": "Launch"}, format="json").json()
+    task = client.post("/api/v1/tasks/", {"project": project["id"], "title": "Ship it"}, format="json")
+    assert task.status_code == 201
+    assert task.json() == {"id": task.json()["id"], "project": project["id"], "title": "Ship it", "done": False}
+    task_url = f"/api/v1/tasks/{task.json()['id']}/"
+    assert client.patch(task_url, {"done": True}, format="json").json()["done"] is True
+    assert client.delete(task_url).status_code == 204
+    assert client.get(task_url).status_code == 404
+
+
+def test_alternating_tenants_on_one_connection_never_leak(api, acme, globex, data):
+    """The test client reuses one database connection: each request must see only its tenant."""
+    clients = {"acme": api("acme", acme.owner), "globex": api("globex", globex.owner)}
+    for _ in range(5):
+        for slug, other in (("acme", "globex"), ("globex", "acme")):
+            response = clients[slug].get("/api/v1/tasks/")
+            assert response.status_code == 200
+            assert f"{slug}-secret".encode() in response.content
+            assert f"{other}-secret".encode() not in response.content
+
+
+def test_response_names_its_tenant(api, acme, data):
+    response = api("acme", acme.owner).get("/api/v1/projects/")
+    assert response[settings.TENANT_HEADER] == "acme"
+
+
+def test_admin_is_open_to_the_owner_and_shows_only_own_rows(client, acme, data):
+    client.force_login(acme.owner)
+    response = client.get("/admin/projects/project/", **routing_headers("acme"))
+    assert response.status_code == 200
+    assert b"acme-secret-project" in response.content
+    assert b"globex-secret-project" not in response.content
+
+
+def test_admin_refuses_a_member_of_another_tenant_with_403(client, globex, data):
+    client.force_login(globex.owner)
+    for path in ("/admin/", "/admin/projects/project/", f"/admin/projects/project/{data['acme']['projects']}/change/"):
+        assert client.get(path, **routing_headers("acme")).status_code == 403
+
+
+def test_admin_change_page_of_another_tenants_object_is_not_shown(client, acme, data):
+    client.force_login(acme.owner)
+    response = client.get(f"/admin/projects/project/{data['globex']['projects']}/change/", **routing_headers("acme"))
+    assert response.status_code in (302, 404)
+    assert b"globex-secret" not in response.content
+
+
+def test_admin_login_refuses_a_member_of_another_tenant(client, globex):
+    response = client.post(
+        "/admin/login/", {"username": globex.owner.email, "password": PASSWORD}, **routing_headers("acme")
+    )
+    assert response.status_code == 200
+    assert b"does not administer this tenant" in response.content

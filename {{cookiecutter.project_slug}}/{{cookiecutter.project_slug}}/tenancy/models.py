@@ -1,0 +1,81 @@
+"""Tenants, their domains, and the memberships that give users access to them."""
+
+from django.conf import settings
+from django.db import models
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+from django_tenants.models import DomainMixin, TenantMixin
+{%- endif %}
+
+# The platform's own row (with the schema strategy, django-tenants' public schema); never a customer.
+PUBLIC_TENANT_SLUG = "public"
+
+
+class TenantQuerySet(models.QuerySet):
+    def customers(self):
+        """Every real tenant, without the platform's own public row."""
+        return self.exclude(slug=PUBLIC_TENANT_SLUG)
+
+
+{% if cookiecutter.tenancy_strategy == "schema" -%}
+class Tenant(TenantMixin):
+    """A customer. Its data lives in the PostgreSQL schema ``schema_name``."""
+
+    # Drop the schema only when delete_tenant asks for it explicitly (force_drop=True).
+    auto_drop_schema = False
+{%- else -%}
+class Tenant(models.Model):
+    """A customer. Its rows carry its id in every tenant-scoped table."""
+{%- endif %}
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.slug
+
+    @property
+    def primary_domain(self):
+        domain = self.domains.filter(is_primary=True).first()
+        return domain.domain if domain else ""
+
+
+{% if cookiecutter.tenancy_strategy == "schema" -%}
+class Domain(DomainMixin):
+    """A host name that routes to a tenant (subdomain routing)."""
+{%- else -%}
+class Domain(models.Model):
+    """A host name that routes to a tenant (subdomain routing)."""
+
+    domain = models.CharField(max_length=253, unique=True)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="domains")
+    is_primary = models.BooleanField(default=True, db_index=True)
+{%- endif %}
+
+    def __str__(self):
+        return self.domain
+
+
+class Membership(models.Model):
+    """A user's access to one tenant, with a role."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        ADMIN = "admin", "Admin"
+        MEMBER = "member", "Member"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tenant"], name="one_membership_per_user_and_tenant")]
+
+    def __str__(self):
+        return f"{self.user} in {self.tenant} ({self.role})"

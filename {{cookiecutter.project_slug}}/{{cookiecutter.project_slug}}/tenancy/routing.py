@@ -1,0 +1,47 @@
+"""Which tenant a request names. The only module that knows how tenants are routed.
+
+- subdomain: the Host, looked up in the Domain table (``<slug>.<BASE_DOMAIN>`` by default,
+  or any custom domain given to ``create_tenant --domain``).
+- header: the ``X-Tenant-ID: <slug>`` header.
+"""
+
+from django.conf import settings
+from django.http.request import split_domain_port
+
+from .models import Domain, Tenant
+
+
+class UnknownTenant(Exception):
+    """The request names a tenant that does not exist."""
+
+
+def tenant_for_request(request):
+    """The tenant the request names, or None when it names none (the platform itself)."""
+    if settings.TENANT_ROUTING == "header":
+        return _tenant_from_header(request)
+    return _tenant_from_host(request)
+
+
+def status_without_tenant():
+    """The status of a tenant-scoped path reached without naming a tenant."""
+    return 400 if settings.TENANT_ROUTING == "header" else 404
+
+
+def _tenant_from_header(request):
+    slug = request.headers.get(settings.TENANT_HEADER, "").strip().lower()
+    if not slug:
+        return None
+    tenant = Tenant.objects.customers().filter(slug=slug).first()
+    if tenant is None:
+        raise UnknownTenant(slug)
+    return tenant
+
+
+def _tenant_from_host(request):
+    host, _port = split_domain_port(request.get_host())
+    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+    if domain is not None:
+        return domain.tenant
+    if host.endswith(f".{settings.BASE_DOMAIN}"):
+        raise UnknownTenant(host)
+    return None

@@ -1,0 +1,18 @@
+from django.contrib.auth import authenticate
+from rest_framework import serializers
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"}, write_only=True)
+
+    def validate(self, attrs):
+        user = authenticate(self.context["request"], email=attrs["email"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError("Unable to sign in with these credentials.", code="authorization")
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
