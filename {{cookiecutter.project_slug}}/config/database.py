@@ -17,6 +17,8 @@ ENGINE = "django_tenants.postgresql_backend"
 {%- else %}
 
 ENGINE = "django.db.backends.postgresql"
+# The table owner: runs migrations and bootstrap. Requests never use it (see databases()).
+OWNER_URL_VARIABLE = "DATABASE_OWNER_URL"
 {%- endif %}
 
 
@@ -49,3 +51,20 @@ def database(url):
     config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def databases(*, embedded_ok, name_prefix=""):
+    """The DATABASES setting; ``name_prefix`` ("test_") gives the test databases."""
+    urls = {"default": database_url("DATABASE_URL", embedded_ok=embedded_ok)}
+{%- if cookiecutter.tenancy_strategy == "rls" %}
+    # Web processes run without the owner's credentials (least privilege): the "owner" alias
+    # exists only where DATABASE_OWNER_URL is set, or derived with the embedded server.
+    if os.environ.get(OWNER_URL_VARIABLE) or (embedded_ok and not os.environ.get("DATABASE_URL")):
+        urls["owner"] = database_url(OWNER_URL_VARIABLE, embedded_ok=embedded_ok)
+{%- endif %}
+    result = {}
+    for alias, url in urls.items():
+        if name_prefix:
+            url = with_database_name(url, name_prefix + environ.Env.db_url_config(url)["NAME"])
+        result[alias] = database(url)
+    return result

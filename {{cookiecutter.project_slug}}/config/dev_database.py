@@ -15,6 +15,21 @@ from psycopg import sql
 
 PGDATA = Path(__file__).resolve().parent.parent / ".pgdata"
 DATABASE_NAME = "{{ cookiecutter.project_slug }}"
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+# One role does everything with the schema strategy: it creates schemas for new tenants.
+ROLES = {"DATABASE_URL": "postgres"}
+{%- else %}
+# The same two roles as production (docs/production-roles.md): the owner runs migrations;
+# the runtime role serves requests, owns nothing and cannot bypass Row Level Security.
+ROLES = {
+    "DATABASE_OWNER_URL": f"{DATABASE_NAME}_owner",
+    "DATABASE_URL": f"{DATABASE_NAME}_app",
+}
+ROLE_OPTIONS = {
+    f"{DATABASE_NAME}_owner": "LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB",
+    f"{DATABASE_NAME}_app": "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE",
+}
+{%- endif %}
 
 
 def server():
@@ -35,19 +50,35 @@ def superuser_url(database="postgres"):
     return server().get_uri(database)
 
 
+def role_url(role, database):
+    """The server's URL for ``role`` (the embedded server trusts local connections)."""
+    return superuser_url(database).replace("postgres:@", f"{role}:@", 1)
+
+
 def ensure_database(name):
     with psycopg.connect(superuser_url(), autocommit=True) as conn:
+{%- if cookiecutter.tenancy_strategy == "rls" %}
+        for role, options in ROLE_OPTIONS.items():
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+                try:
+                    conn.execute(sql.SQL("CREATE ROLE {} " + options).format(sql.Identifier(role)))
+                except psycopg.errors.DuplicateObject:
+                    pass  # another process created it between our check and our CREATE
+        owner = sql.Identifier(ROLES["DATABASE_OWNER_URL"])
+{%- else %}
+        owner = sql.Identifier("postgres")
+{%- endif %}
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             try:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), owner))
             except psycopg.errors.DuplicateDatabase:
                 pass  # another process created it between our check and our CREATE
 
 
 def url(variable="DATABASE_URL"):
     ensure_database(DATABASE_NAME)
-    return superuser_url(DATABASE_NAME)
+    return role_url(ROLES[variable], DATABASE_NAME)
 
 
 def stop():

@@ -43,7 +43,7 @@ def database_admin_settings():
     return connections[alias].settings_dict
 
 
-def recreate_database(name):
+def admin_connection():
     params = database_admin_settings()
     conninfo = {
         "dbname": "postgres",
@@ -52,13 +52,36 @@ def recreate_database(name):
         "host": params["HOST"] or params["OPTIONS"].get("host"),
         "port": params["PORT"] or None,
     }
-    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
+    return psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True)
+
+
+def recreate_database(name):
+    with admin_connection() as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def ensure_runtime_role():
+    """With a separate owner (rls), create the runtime role of DATABASE_URL if it is missing.
+
+    A CI PostgreSQL service starts with only its superuser; production roles are made by the
+    DBA (docs/production-roles.md). The role gets no privilege here: bootstrap grants them.
+    """
+    if "owner" not in settings.DATABASES:
+        return
+    runtime = settings.DATABASES["default"]
+    with admin_connection() as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [runtime["USER"]]).fetchone():
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD {}").format(
+                    sql.Identifier(runtime["USER"]), sql.Literal(runtime["PASSWORD"] or None)
+                )
+            )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_blocker):
+    ensure_runtime_role()
     recreate_database(settings.DATABASES["default"]["NAME"])
     with django_db_blocker.unblock():
         call_command("bootstrap", verbosity=0)

@@ -41,7 +41,8 @@ def test_contract_commands_are_the_projects_own(name):
     assert get_commands()[name] == "{{ cookiecutter.project_slug }}.tenancy"
 
 
-def test_bootstrap_again_changes_nothing(db):
+@pytest.mark.django_db(databases="__all__")
+def test_bootstrap_again_changes_nothing():
     before = database_snapshot()
     call_command("bootstrap", verbosity=0)
     assert database_snapshot() == before

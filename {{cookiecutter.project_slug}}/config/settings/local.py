@@ -2,7 +2,7 @@
 
 from django.core.management.utils import get_random_secret_key
 
-from config.database import database, database_url
+from config.database import databases
 
 from .base import *  # noqa: F403
 from .base import env
@@ -11,7 +11,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # The baked project's .env holds a stable key; without one, a per-process key still runs.
 SECRET_KEY = env("SECRET_KEY", default=get_random_secret_key())
 
-DATABASES = {"default": database(database_url(embedded_ok=True))}
+DATABASES = databases(embedded_ok=True)
 
 # Serve static files from the apps in development, without collectstatic.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

@@ -1,6 +1,6 @@
 """Production: everything from the environment, no embedded database, HTTPS only."""
 
-from config.database import database, database_url
+from config.database import databases
 
 from .base import *  # noqa: F403
 from .base import env
@@ -10,7 +10,7 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 BASE_DOMAIN = env("BASE_DOMAIN", default="{{ cookiecutter.domain_name }}")
 
-DATABASES = {"default": database(database_url(embedded_ok=False))}
+DATABASES = databases(embedded_ok=False)
 
 # TLS ends at the load balancer, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,6 +1,6 @@
-"""Tests: a database of their own (test_<name>) on the same server, fast password hashing."""
+"""Tests: databases of their own (test_<name>) on the same server, fast password hashing."""
 
-from config.database import database, database_url, with_database_name
+from config.database import databases
 
 from .base import *  # noqa: F403
 from .base import env
@@ -8,9 +8,7 @@ from .base import env
 SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key-not-for-production-use-0123456789")
 DEBUG = False
 
-_url = database_url(embedded_ok=True)
-_test_name = f"test_{database(_url)['NAME']}"
-DATABASES = {"default": database(with_database_name(_url, _test_name))}
+DATABASES = databases(embedded_ok=True, name_prefix="test_")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

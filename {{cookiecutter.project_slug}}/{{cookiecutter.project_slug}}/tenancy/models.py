@@ -4,6 +4,10 @@ from django.conf import settings
 from django.db import models
 {%- if cookiecutter.tenancy_strategy == "schema" %}
 from django_tenants.models import DomainMixin, TenantMixin
+{%- else %}
+from django.utils.deconstruct import deconstructible
+
+from .rls import TENANT_SETTING
 {%- endif %}
 
 # The platform's own row (with the schema strategy, django-tenants' public schema); never a customer.
@@ -79,3 +83,30 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.tenant} ({self.role})"
+{%- if cookiecutter.tenancy_strategy == "rls" %}
+
+
+@deconstructible(path="{{ cookiecutter.project_slug }}.tenancy.models.CurrentTenantId")
+class CurrentTenantId(models.Func):
+    """The tenant that tenant_context() set for this transaction; NULL when none is set."""
+
+    template = f"NULLIF(current_setting('{TENANT_SETTING}', true), '')::bigint"
+    output_field = models.BigIntegerField()
+
+
+class TenantScopedModel(models.Model):
+    """Base of every tenant-scoped model: the tenant column that Row Level Security checks.
+
+    The database fills ``tenant`` from the transaction's tenant (a column default), so views
+    and serializers never set it, and an insert outside a tenant fails (NOT NULL) instead of
+    landing nowhere. A subclass needs a migration with ``tenant_table_security()``
+    (see tenancy/rls.py and projects/migrations/0002_row_level_security.py).
+    """
+
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, editable=False, db_default=CurrentTenantId(), related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+{%- endif %}

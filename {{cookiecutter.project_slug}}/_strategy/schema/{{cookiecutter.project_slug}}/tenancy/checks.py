@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 
-@register()
+@register("tenancy")
 def tenancy_commands_win(app_configs, **kwargs):
     """django-tenants ships its own create_tenant and delete_tenant; ours must be the ones that run."""
     apps = settings.INSTALLED_APPS

@@ -1,0 +1,248 @@
+"""The rls strategy's guarantees, proven in SQL as the runtime role: the role every test runs as.
+
+The tests' own connection (DATABASE_URL) is the production-like runtime role, so a table
+without a policy would leak rows into these tests instead of passing them silently.
+"""
+
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from {{ cookiecutter.project_slug }}.projects.models import Project, Task
+from {{ cookiecutter.project_slug }}.tenancy import rls
+from {{ cookiecutter.project_slug }}.tenancy.isolation import runtime_role_problems, tenant_context, tenant_tables
+
+from config.database import with_database_name
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def rows(tenants):
+    made = {}
+    for slug, under_test in tenants.items():
+        with tenant_context(under_test.tenant):
+            project = Project.objects.create(name=f"{slug}-secret-project")
+            task = Task.objects.create(project=project, title=f"{slug}-secret-task")
+        made[slug] = {"project": project.pk, "task": task.pk}
+    return made
+
+
+def scalar(query, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()[0]
+
+
+@contextmanager
+def owner_connection():
+    """A separate autocommit connection as the table owner, for changes the test must undo."""
+    params = settings.DATABASES["owner"]
+    conninfo = {
+        "dbname": params["NAME"],
+        "user": params["USER"],
+        "password": params["PASSWORD"] or None,
+        "host": params["HOST"] or params["OPTIONS"].get("host"),
+        "port": params["PORT"] or None,
+    }
+    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
+        yield conn
+
+
+def superuser_database_url():
+    """A superuser's URL for the test database's base name (settings add the test_ prefix)."""
+    base_name = settings.DATABASES["default"]["NAME"].removeprefix("test_")
+    if not os.environ.get("DATABASE_URL"):
+        from config import dev_database
+
+        return dev_database.role_url("postgres", base_name)
+    url = with_database_name(os.environ["DATABASE_OWNER_URL"], base_name)
+    with owner_connection() as conn:
+        assert conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0], (
+            "this test needs a superuser: point DATABASE_OWNER_URL at one (CI's postgres service user is)"
+        )
+    return url
+
+
+def manage_py(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_tests_run_as_a_role_that_cannot_bypass_rls(db):
+    assert runtime_role_problems() == []
+    assert scalar("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user") is False
+    assert scalar("SELECT current_user") != settings.DATABASES["owner"]["USER"]
+
+
+def test_every_tenant_table_has_forced_rls_with_a_policy(db):
+    tables = tenant_tables()
+    assert {"projects_project", "projects_task"} <= set(tables)
+    for table in tables:
+        assert scalar("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = %s", [table])
+
+
+def test_without_a_tenant_every_tenant_table_reads_empty(rows):
+    for table in tenant_tables():
+        assert scalar(f'SELECT count(*) FROM "{table}"') == 0, table
+    assert Project.objects.count() == 0
+
+
+def test_with_a_tenant_set_only_its_rows_are_visible(rows, acme):
+    with tenant_context(acme.tenant):
+        assert scalar("SELECT count(*) FROM projects_project") == 1
+        assert scalar("SELECT name FROM projects_project") == "acme-secret-project"
+
+
+def test_with_tenant_a_set_an_insert_for_tenant_b_is_rejected(rows, acme, globex):
+    with tenant_context(acme.tenant), pytest.raises(DatabaseError, match="row-level security"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO projects_project (tenant_id, name, created) VALUES (%s, 'smuggled', now())",
+                [globex.tenant.pk],
+            )
+
+
+def test_an_update_cannot_move_a_row_to_another_tenant(rows, acme, globex):
+    with tenant_context(acme.tenant), pytest.raises(DatabaseError, match="row-level security"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE projects_project SET tenant_id = %s", [globex.tenant.pk])
+
+
+def test_a_task_cannot_point_at_another_tenants_project_even_by_raw_sql(rows, acme):
+    with tenant_context(acme.tenant), pytest.raises(IntegrityError, match="same_tenant"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO projects_task (tenant_id, project_id, title, done) VALUES (%s, %s, 'smuggled', false)",
+                [acme.tenant.pk, rows["globex"]["project"]],
+            )
+
+
+def test_an_insert_outside_any_tenant_fails_closed(db):
+    # No tenant: the column default is NULL, which no policy admits and NOT NULL refuses.
+    with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
+        Project.objects.create(name="orphan")
+
+
+def test_the_tenant_setting_ends_with_the_request(api, acme, rows):
+    assert api("acme", acme.owner).get("/api/v1/projects/").status_code == 200
+    assert scalar(f"SELECT NULLIF(current_setting('{rls.TENANT_SETTING}', true), '')") is None
+    assert scalar("SELECT count(*) FROM projects_project") == 0
+
+
+def test_nested_tenant_contexts_restore_the_outer_tenant(rows, acme, globex):
+    with tenant_context(acme.tenant):
+        with tenant_context(globex.tenant):
+            assert scalar("SELECT name FROM projects_project") == "globex-secret-project"
+        assert scalar("SELECT name FROM projects_project") == "acme-secret-project"
+    assert scalar("SELECT count(*) FROM projects_project") == 0
+
+
+def test_deleting_a_tenant_deletes_its_rows_only(rows, acme, globex):
+    from {{ cookiecutter.project_slug }}.tenancy.services import delete_tenant
+
+    delete_tenant("globex")
+    with tenant_context(acme.tenant):
+        assert Task.objects.count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT set_config('{rls.TENANT_SETTING}', %s, true)", [str(globex.tenant.pk)])
+        cursor.execute("SELECT count(*) FROM projects_task")
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("break_sql", "expected"),
+    [
+        ('DROP POLICY {policy} ON "projects_task"', "projects_task: no tenant policy"),
+        ('ALTER TABLE "projects_task" NO FORCE ROW LEVEL SECURITY', "projects_task: row level security is not forced"),
+        ('ALTER TABLE "projects_task" DISABLE ROW LEVEL SECURITY', "projects_task: row level security is not enabled"),
+    ],
+)
+def test_check_tenancy_names_the_table_when_its_security_is_broken(db, break_sql, expected):
+    repair = [
+        'ALTER TABLE "projects_task" ENABLE ROW LEVEL SECURITY',
+        'ALTER TABLE "projects_task" FORCE ROW LEVEL SECURITY',
+    ]
+    with owner_connection() as owner:
+        owner.execute(break_sql.format(policy=rls.POLICY_NAME))
+        try:
+            with pytest.raises(CommandError, match="violation"):
+                call_command("check_tenancy")
+            from io import StringIO
+
+            errors = StringIO()
+            with pytest.raises(CommandError):
+                call_command("check_tenancy", stderr=errors)
+            assert expected in errors.getvalue()
+        finally:
+            for statement in repair:
+                owner.execute(statement)
+            if "DROP POLICY" in break_sql:
+                owner.execute(rls.create_policy_sql("projects_task"))
+    call_command("check_tenancy")
+
+
+def test_check_tenancy_fails_when_the_runtime_role_is_a_superuser():
+    result = manage_py("check_tenancy", DATABASE_URL=superuser_database_url())
+    assert result.returncode != 0
+    assert "is a superuser" in result.stderr
+
+
+def test_production_refuses_to_start_with_a_superuser_runtime_role():
+    """config/wsgi.py runs the tenancy checks: gunicorn's workers would fail to boot."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": with_database_name(superuser_database_url(), settings.DATABASES["default"]["NAME"]),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Refusing to serve" in result.stderr
+    assert "superuser" in result.stderr
+
+
+def test_bootstrap_refuses_to_run_requests_as_the_owner():
+    owner_url = os.environ.get("DATABASE_OWNER_URL")
+    if owner_url is None:
+        from config import dev_database
+
+        owner_url = dev_database.url("DATABASE_OWNER_URL")
+    result = manage_py("bootstrap", DATABASE_URL=owner_url, DATABASE_OWNER_URL=owner_url)
+    assert result.returncode != 0
+    assert "both connect as" in result.stderr
+
+
+def test_ready_is_503_naming_a_pending_migration(db, client):
+    with owner_connection() as owner:
+        removed = owner.execute(
+            "DELETE FROM django_migrations WHERE app = 'projects' AND name = '0002_row_level_security' "
+            "RETURNING app, name, applied"
+        ).fetchone()
+        try:
+            response = client.get("/api/v1/ready/", HTTP_HOST="localhost")
+        finally:
+            owner.execute("INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)", removed)
+    assert response.status_code == 503
+    assert "projects.0002_row_level_security" in response.json()["failed"]["migrations"]["database"]

@@ -1,0 +1,38 @@
+"""The example tenant-scoped models. With the rls strategy they share tables between tenants,
+so each one:
+1. subclasses TenantScopedModel (the tenant column, filled in by the database);
+2. scopes its uniqueness to the tenant (``(tenant, name)``, not ``name``);
+3. declares ``(id, tenant)`` unique, so that other tables can point at it with a composite key;
+4. gets a migration with tenant_table_security() and same_tenant_foreign_key()
+   (see migrations/0002_row_level_security.py); check_tenancy fails until it has one.
+"""
+
+from django.db import models
+
+from {{ cookiecutter.project_slug }}.tenancy.models import TenantScopedModel
+
+
+class Project(TenantScopedModel):
+    name = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="project_name_unique_per_tenant"),
+            models.UniqueConstraint(fields=["id", "tenant"], name="project_id_tenant_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Task(TenantScopedModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(max_length=200)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "project"], name="task_tenant_project_idx")]
+
+    def __str__(self):
+        return self.title

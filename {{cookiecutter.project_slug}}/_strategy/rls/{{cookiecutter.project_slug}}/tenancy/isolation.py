@@ -1,0 +1,248 @@
+"""Tenant isolation, rls strategy: shared tables, a tenant column in every tenant-scoped table,
+and PostgreSQL Row Level Security that lets a statement see and write only the rows of the
+tenant set for its transaction.
+
+Everything that depends on the strategy sits here (with tenancy/rls.py for the SQL and
+tenancy/models.py for TenantScopedModel); the rest of the project calls these functions.
+Requests run as the runtime role (DATABASE_URL); migrations as the owner (DATABASE_OWNER_URL).
+"""
+
+import contextvars
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
+from psycopg import sql
+
+from . import rls
+from .models import Tenant, TenantScopedModel
+
+OWNER_ALIAS = "owner"
+RESERVED_SLUGS = set()
+_current_tenant = contextvars.ContextVar("current_tenant", default=None)
+
+
+def current_tenant():
+    """The tenant of the innermost tenant_context(), or None."""
+    return _current_tenant.get()
+
+
+@contextmanager
+def tenant_context(tenant):
+    """Run the block as ``tenant``: inside a transaction whose ``app.tenant_id`` is its id.
+
+    Use it wherever code runs outside a request: management commands, data migrations,
+    background jobs. Requests get it from TenantMiddleware. The setting is made with
+    ``set_config(..., true)``: local to the transaction, so it ends with the transaction and a
+    pooled connection never carries it into the next request. A nested context restores the
+    outer tenant when it ends.
+    """
+    previous = _current_tenant.get()
+    token = _current_tenant.set(tenant)
+    nested = connection.in_atomic_block
+    try:
+        with transaction.atomic():
+            _set_tenant_setting(tenant)
+            yield
+            if nested:
+                _set_tenant_setting(previous)
+    finally:
+        _current_tenant.reset(token)
+
+
+def _set_tenant_setting(tenant):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [rls.TENANT_SETTING, str(tenant.pk) if tenant else ""])
+
+
+def provision_tenant(*, slug, name):
+    """A tenant is one row: its data is tagged with its id, no schema or table to create."""
+    return Tenant.objects.create(slug=slug, name=name)
+
+
+def drop_tenant(tenant):
+    # Inside the tenant: RLS lets the deletion cascade see (and delete) the tenant's rows only.
+    with tenant_context(tenant):
+        tenant.delete()
+
+
+# --- bootstrap ----------------------------------------------------------------------------
+
+
+def bootstrap_steps():
+    return [
+        ("database roles (owner and runtime role)", _check_roles),
+        ("migrations, as the table owner (tables and their policies)", _migrate),
+        ("runtime role privileges", _grant_runtime_privileges),
+        ("row level security on every tenant table", _verify_policies),
+    ]
+
+
+def _owner_connection():
+    if OWNER_ALIAS not in settings.DATABASES:
+        raise RuntimeError(
+            "DATABASE_OWNER_URL is not set. bootstrap runs migrations as the role that owns the tables; "
+            "set DATABASE_OWNER_URL to that role's URL (docs/production-roles.md)."
+        )
+    return connections[OWNER_ALIAS]
+
+
+def _role_name(conn):
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        return cursor.fetchone()[0]
+
+
+def _check_roles(verbosity):
+    owner = _role_name(_owner_connection())
+    runtime = _role_name(connection)
+    if owner == runtime:
+        raise RuntimeError(
+            f"DATABASE_URL and DATABASE_OWNER_URL both connect as {owner!r}. Requests must run as a "
+            "separate role that owns nothing (docs/production-roles.md)."
+        )
+    problems = runtime_role_problems()
+    if problems:
+        raise RuntimeError("; ".join(problems))
+
+
+def _migrate(verbosity):
+    call_command("migrate", database=OWNER_ALIAS, interactive=False, verbosity=verbosity)
+
+
+def _grant_runtime_privileges(verbosity):
+    runtime = sql.Identifier(_role_name(connection))
+    statements = [
+        "GRANT USAGE ON SCHEMA public TO {role}",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        "REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {role}",
+        "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]
+    with _owner_connection().cursor() as cursor:
+        for statement in statements:
+            cursor.execute(sql.SQL(statement).format(role=runtime))
+
+
+def _verify_policies(verbosity):
+    problems = tenant_table_problems()
+    if problems:
+        raise RuntimeError("; ".join(problems))
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def runtime_role_problems(conn=None):
+    """Why the role of ``conn`` (the runtime connection) could read past the policies."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT r.rolname, r.rolsuper, r.rolbypassrls,
+                   (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+                      AND pg_has_role(r.oid, c.relowner, 'USAGE'))
+            FROM pg_roles r WHERE r.rolname = current_user
+            """
+        )
+        role, superuser, bypassrls, owned_tables = cursor.fetchone()
+    problems = []
+    if superuser:
+        problems.append(f"the runtime role {role!r} is a superuser: superusers ignore every RLS policy")
+    if bypassrls:
+        problems.append(f"the runtime role {role!r} has BYPASSRLS: it ignores every RLS policy")
+    if owned_tables:
+        problems.append(
+            f"the runtime role {role!r} owns (or inherits the owner of) {owned_tables} table(s): "
+            "requests must run as a role that owns nothing"
+        )
+    return problems
+
+
+def tenant_tables():
+    """Every table that must be isolated: each TenantScopedModel's, and any other with a
+    tenant_id column (a model that forgot the base class), but the tenancy app's own."""
+    tables = {model._meta.db_table for model in apps.get_models() if issubclass(model, TenantScopedModel)}
+    platform_tables = [model._meta.db_table for model in apps.get_app_config("tenancy").get_models()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_name = %s AND NOT (table_name = ANY(%s))",
+            [rls.TENANT_COLUMN, platform_tables],
+        )
+        tables.update(row[0] for row in cursor.fetchall())
+    return sorted(tables)
+
+
+def tenant_table_problems():
+    """Every tenant table without enabled, forced RLS and a USING + WITH CHECK policy, and every
+    foreign key between tenant tables that is not tied to the same tenant."""
+    problems = []
+    tables = tenant_tables()
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                "SELECT c.relrowsecurity, c.relforcerowsecurity FROM pg_class c WHERE c.oid = to_regclass(%s)",
+                [f'"{table}"'],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                problems.append(f"table {table} does not exist: run manage.py bootstrap")
+                continue
+            enabled, forced = row
+            if not enabled:
+                problems.append(f"table {table}: row level security is not enabled")
+            if not forced:
+                problems.append(f"table {table}: row level security is not forced (the owner would bypass it)")
+            cursor.execute(
+                "SELECT count(*) FROM pg_policies WHERE schemaname = current_schema() AND tablename = %s "
+                "AND cmd = 'ALL' AND qual LIKE %s AND with_check LIKE %s",
+                [table, f"%{rls.TENANT_SETTING}%", f"%{rls.TENANT_SETTING}%"],
+            )
+            if cursor.fetchone()[0] == 0:
+                problems.append(f"table {table}: no tenant policy with USING and WITH CHECK on {rls.TENANT_SETTING}")
+        problems.extend(_cross_tenant_foreign_keys(cursor, tables))
+    return problems
+
+
+def _cross_tenant_foreign_keys(cursor, tables):
+    """Single-column foreign keys between tenant tables without a composite (column, tenant_id) twin."""
+    cursor.execute(
+        """
+        SELECT src.relname, dst.relname, array_agg(a.attname ORDER BY k.ord)
+        FROM pg_constraint con
+        JOIN pg_class src ON src.oid = con.conrelid
+        JOIN pg_class dst ON dst.oid = con.confrelid
+        CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+        WHERE con.contype = 'f' AND src.relname = ANY(%s) AND dst.relname = ANY(%s)
+        GROUP BY con.oid, src.relname, dst.relname
+        """,
+        [tables, tables],
+    )
+    keys = cursor.fetchall()
+    composite = {(src, dst, cols[0]) for src, dst, cols in keys if sorted(cols) == sorted([cols[0], rls.TENANT_COLUMN])}
+    return [
+        f"foreign key {src}.{cols[0]} -> {dst} is not tied to the same tenant: add same_tenant_foreign_key()"
+        for src, dst, cols in keys
+        if len(cols) == 1 and cols[0] != rls.TENANT_COLUMN and (src, dst, cols[0]) not in composite
+    ]
+
+
+def pending_migrations():
+    """{"database": [unapplied migrations]}, empty when the database is fully migrated."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        return {"database": [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]}
+    return {}
+
+
+def isolation_violations():
+    """Every reason isolation is not guaranteed on this database, as the runtime role sees it."""
+    pending = pending_migrations()
+    problems = [f"unapplied migrations: {', '.join(names)}" for names in pending.values()]
+    return problems + runtime_role_problems() + tenant_table_problems()

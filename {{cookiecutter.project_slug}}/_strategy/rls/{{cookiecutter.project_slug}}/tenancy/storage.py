@@ -1,0 +1,31 @@
+"""Uploads go under MEDIA_ROOT/<tenant slug>/, never into a folder shared between tenants."""
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage
+
+from .isolation import current_tenant
+
+
+def _tenant_slug():
+    tenant = current_tenant()
+    if tenant is None:
+        raise ImproperlyConfigured("Tenant media was used outside tenant_context(); there is no tenant folder.")
+    return tenant.slug
+
+
+class TenantFileSystemStorage(FileSystemStorage):
+    # Properties, not FileSystemStorage's cached values: the folder changes with the tenant.
+    @property
+    def base_location(self):
+        return os.path.join(settings.MEDIA_ROOT, _tenant_slug())
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return f"{settings.MEDIA_URL}{_tenant_slug()}/"
