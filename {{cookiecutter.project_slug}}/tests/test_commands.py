@@ -143,3 +143,23 @@ def manage_py(*args):
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+def test_export_tenant_writes_only_that_tenants_rows(db, acme, globex, tmp_path):
+    from {{ cookiecutter.project_slug }}.projects.models import Project
+    from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
+
+    for under_test in (acme, globex):
+        with tenant_context(under_test.tenant):
+            Project.objects.create(name=f"{under_test.slug}-exported-project")
+    output = tmp_path / "acme.json"
+    call_command("export_tenant", "acme", "--output", str(output))
+    exported = json.loads(output.read_text())
+    names = [row["fields"].get("name") for row in exported if row["model"] == "projects.project"]
+    assert names == ["acme-exported-project"]
+    assert "globex" not in output.read_text()
+
+
+def test_export_tenant_refuses_an_unknown_slug(db):
+    with pytest.raises(CommandError, match="No tenant"):
+        call_command("export_tenant", "nosuchtenant")

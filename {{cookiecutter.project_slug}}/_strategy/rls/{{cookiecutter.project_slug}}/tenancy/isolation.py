@@ -162,10 +162,15 @@ def runtime_role_problems(conn=None):
     return problems
 
 
+def tenant_models():
+    """The models whose rows belong to one tenant."""
+    return [model for model in apps.get_models() if issubclass(model, TenantScopedModel)]
+
+
 def tenant_tables():
     """Every table that must be isolated: each TenantScopedModel's, and any other with a
     tenant_id column (a model that forgot the base class), but the tenancy app's own."""
-    tables = {model._meta.db_table for model in apps.get_models() if issubclass(model, TenantScopedModel)}
+    tables = {model._meta.db_table for model in tenant_models()}
     platform_tables = [model._meta.db_table for model in apps.get_app_config("tenancy").get_models()]
     with connection.cursor() as cursor:
         cursor.execute(

@@ -4,6 +4,7 @@ Everything that depends on the strategy sits here (and in tenancy/models.py); th
 the project calls these functions and never touches schemas or search paths itself.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -80,6 +81,12 @@ def _migrate_base_schema_if_behind():
 
 def _migrate_tenants(verbosity):
     call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity)
+
+
+def tenant_models():
+    """The models of the project's own tenant apps: TENANT_APPS without Django's contrib apps."""
+    own_apps = {app for app in settings.TENANT_APPS if not app.startswith("django.") and ".apps." not in app}
+    return [model for model in apps.get_models() if model._meta.app_config.name in own_apps]
 
 
 def tenant_schemas():
