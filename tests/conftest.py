@@ -41,7 +41,8 @@ def run(command, cwd, env=None, timeout=1800):
     )
     if result.returncode != 0:
         pytest.fail(
-            f"`{command}` exited {result.returncode} in {cwd}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+            f"`{command}` exited {result.returncode} in {cwd}\n"
+            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
         )
     return result
 
@@ -104,4 +105,3 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped and session.exitstatus == 0:
         reporter.write_line(f"FAILED: {len(skipped)} test(s) were skipped; the template allows none.", red=True)
         session.exitstatus = 1
-

@@ -42,7 +42,7 @@ def test_baking_twice_gives_identical_tracked_files(tmp_path, strategy, routing)
     files = tracked_files(first)
     assert files == tracked_files(second)
     assert ".env" not in files, ".env holds the secret key and must stay untracked"
-    match, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
+    _same, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
     assert (mismatch, errors) == ([], [])
     assert (first / ".env").read_text() != (second / ".env").read_text(), "each bake gets its own secret key"
 
