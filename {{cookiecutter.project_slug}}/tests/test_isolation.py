@@ -198,3 +198,27 @@ def test_admin_login_refuses_a_member_of_another_tenant(client, globex):
     )
     assert response.status_code == 200
     assert b"does not administer this tenant" in response.content
+
+
+def test_cache_entries_are_per_tenant(acme, globex):
+    from django.core.cache import cache
+
+    with tenant_context(acme.tenant):
+        cache.set("greeting", "acme-secret")
+    with tenant_context(globex.tenant):
+        assert cache.get("greeting") is None
+    with tenant_context(acme.tenant):
+        assert cache.get("greeting") == "acme-secret"
+
+
+def test_uploaded_files_are_per_tenant(acme, globex, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    with tenant_context(acme.tenant):
+        name = default_storage.save("report.txt", ContentFile(b"acme-secret"))
+        assert default_storage.exists(name)
+    with tenant_context(globex.tenant):
+        assert not default_storage.exists(name)
+    assert (tmp_path / "acme" / name).read_bytes() == b"acme-secret"

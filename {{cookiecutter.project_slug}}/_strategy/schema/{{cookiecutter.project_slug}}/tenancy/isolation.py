@@ -4,12 +4,14 @@ Everything that depends on the strategy sits here (and in tenancy/models.py); th
 the project calls these functions and never touches schemas or search paths itself.
 """
 
+import functools
+
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+from django.db.migrations.loader import MigrationLoader
+from django_tenants.utils import get_public_schema_name, schema_exists
 from django_tenants.utils import tenant_context as _tenant_context
 from psycopg import sql
 
@@ -93,20 +95,45 @@ def tenant_schemas():
     return list(Tenant.objects.exclude(schema_name=PUBLIC_SCHEMA).values_list("schema_name", flat=True))
 
 
+@functools.cache
+def _expected_migrations():
+    """Every migration of the code base: the same in every process until the next deploy."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+
+
 def pending_migrations(schemas=None):
-    """{schema: [unapplied migrations]} for the public, template and every tenant schema."""
+    """{schema: [unapplied migrations]} for the public, template and every tenant schema.
+
+    One query for all schemas: readiness probes run it every few seconds, and a loop of
+    per-schema queries would grow with the tenant count.
+    """
     if schemas is None:
         schemas = [PUBLIC_SCHEMA, BASE_SCHEMA, *tenant_schemas()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema FROM information_schema.tables "
+            "WHERE table_name = 'django_migrations' AND table_schema = ANY(%s)",
+            [schemas],
+        )
+        migrated = [row[0] for row in cursor.fetchall()]
+        applied = {schema: set() for schema in schemas}
+        if migrated:
+            cursor.execute(
+                sql.SQL(" UNION ALL ").join(
+                    sql.SQL("SELECT {}, app, name FROM {}.django_migrations").format(
+                        sql.Literal(schema), sql.Identifier(schema)
+                    )
+                    for schema in migrated
+                )
+            )
+            for schema, app, name in cursor.fetchall():
+                applied[schema].add((app, name))
     pending = {}
     for schema in schemas:
-        if not schema_exists(schema):
-            pending[schema] = ["(schema missing: run manage.py bootstrap)"]
-            continue
-        with schema_context(schema):
-            executor = MigrationExecutor(connection)
-            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        if plan:
-            pending[schema] = [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+        if schema not in migrated:
+            pending[schema] = ["(no migrations table: run manage.py bootstrap)"]
+        elif missing := _expected_migrations() - applied[schema]:
+            pending[schema] = sorted(f"{app}.{name}" for app, name in missing)
     return pending
 
 
