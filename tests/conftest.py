@@ -7,7 +7,9 @@ costs. Each bake gets its own embedded PostgreSQL (in its ``.pgdata/``), stopped
 
 import itertools
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -73,9 +75,14 @@ class BakedProject:
 
 
 @pytest.fixture(scope="session")
-def bakery(tmp_path_factory):
-    """baked(strategy, routing): the installed bake for that combination, made on first use."""
-    root = tmp_path_factory.mktemp("bakes")
+def bakery():
+    """baked(strategy, routing): the installed bake for that combination, made on first use.
+
+    Bakes live outside pytest's temporary folder: each pytest session (the baked projects' own
+    included) resets that folder to mode 0700, which would lock the embedded PostgreSQL's
+    system user out of the bakes' .pgdata/.
+    """
+    root = Path(tempfile.mkdtemp(prefix="template-bakes-"))
     made = {}
 
     def baked(strategy, routing):
@@ -91,6 +98,7 @@ def bakery(tmp_path_factory):
     for project in made.values():
         if (project.path / ".pgdata" / "postmaster.pid").exists():
             project.make("db-stop")
+    shutil.rmtree(root)
 
 
 @pytest.fixture(params=COMBINATIONS, ids=COMBINATION_IDS)

@@ -20,3 +20,9 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Where workers write their heartbeat files. The image sets /dev/shm (a RAM disk): a container's
+# overlay disk can stall heartbeats long enough for gunicorn to kill healthy workers.
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
+# No runtime control socket (gunicornc): nothing here uses it, and the image's user has no home
+# directory to put it in.
+control_socket_disable = True

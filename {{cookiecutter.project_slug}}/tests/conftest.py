@@ -65,7 +65,7 @@ def ensure_runtime_role():
     """With a separate owner (rls), create the runtime role of DATABASE_URL if it is missing.
 
     A CI PostgreSQL service starts with only its superuser; production roles are made by the
-    DBA (docs/production-roles.md). The role gets no privilege here: bootstrap grants them.
+    DBA (the template's docs/production-roles.md). The role gets no privilege here: bootstrap grants them.
     """
     if "owner" not in settings.DATABASES:
         return
@@ -136,6 +136,17 @@ def api(db):
         return client
 
     return make
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the e2e tests (tests/e2e/) after every other test, whatever else reordered them.
+
+    pytest-playwright's sync API keeps an asyncio event loop running in the main thread from
+    its first use to the end of the session, and Django refuses database access from a thread
+    with a running loop (SynchronousOnlyOperation): a database test after an e2e test would fail.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
 def pytest_sessionfinish(session, exitstatus):

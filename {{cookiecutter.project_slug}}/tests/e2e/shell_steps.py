@@ -1,0 +1,45 @@
+"""What the e2e suite changes on the server's database, the way an operator would: through
+``manage.py shell -c`` under production settings, never through the test process.
+
+Imported only inside that subprocess, where Django is set up against the e2e database.
+"""
+
+import json
+import os
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
+from {{ cookiecutter.project_slug }}.tenancy.models import Membership, Tenant
+
+SEED_PLAN_VARIABLE = "E2E_SEED_PLAN"
+
+
+def seed():
+    """Create the plan's users (with their memberships) and each tenant's marker rows.
+
+    Rows get explicit ids, set apart per tenant: with one schema per tenant every table's
+    sequence starts at 1 in every schema, and equal ids would make "another tenant's object"
+    the attacker's own.
+    """
+    plan = json.loads(os.environ[SEED_PLAN_VARIABLE])
+    for user in plan["users"]:
+        created = get_user_model().objects.create_user(email=user["email"], password=user["password"])
+        for slug, role in user["memberships"].items():
+            Membership.objects.create(user=created, tenant=Tenant.objects.get(slug=slug), role=role)
+    for row in plan["rows"]:
+        foreign_keys = {f"{field}_id": pk for field, pk in row["parents"].items()}
+        with tenant_context(Tenant.objects.get(slug=row["tenant"])):
+            apps.get_model(row["model"]).objects.create(pk=row["pk"], **row["fields"], **foreign_keys)
+
+
+def expire_token(email):
+    """Age the user's API token past AUTH_TOKEN_TTL_SECONDS, as if that much time had passed."""
+    past = timezone.now() - timedelta(seconds=settings.AUTH_TOKEN_TTL_SECONDS + 60)
+    if Token.objects.filter(user__email=email).update(created=past) != 1:
+        raise SystemExit(f"{email} has no API token to expire: request one from /api/v1/auth/token/ first.")
