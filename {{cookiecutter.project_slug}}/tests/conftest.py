@@ -43,16 +43,20 @@ def database_admin_settings():
     return connections[alias].settings_dict
 
 
-def admin_connection():
-    params = database_admin_settings()
+def autocommit_connection(params, dbname):
+    """A plain psycopg connection with a Django alias's credentials, outside Django's transactions."""
     conninfo = {
-        "dbname": "postgres",
+        "dbname": dbname,
         "user": params["USER"],
         "password": params["PASSWORD"] or None,
         "host": params["HOST"] or params["OPTIONS"].get("host"),
         "port": params["PORT"] or None,
     }
     return psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True)
+
+
+def admin_connection():
+    return autocommit_connection(database_admin_settings(), "postgres")
 
 
 def recreate_database(name):

@@ -7,10 +7,8 @@ without a policy would leak rows into these tests instead of passing them silent
 import os
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -21,6 +19,8 @@ from {{ cookiecutter.project_slug }}.tenancy import rls
 from {{ cookiecutter.project_slug }}.tenancy.isolation import runtime_role_problems, tenant_context, tenant_tables
 
 from config.database import with_database_name
+
+from .conftest import autocommit_connection
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,19 +42,10 @@ def scalar(query, params=()):
         return cursor.fetchone()[0]
 
 
-@contextmanager
 def owner_connection():
     """A separate autocommit connection as the table owner, for changes the test must undo."""
     params = settings.DATABASES["owner"]
-    conninfo = {
-        "dbname": params["NAME"],
-        "user": params["USER"],
-        "password": params["PASSWORD"] or None,
-        "host": params["HOST"] or params["OPTIONS"].get("host"),
-        "port": params["PORT"] or None,
-    }
-    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
-        yield conn
+    return autocommit_connection(params, params["NAME"])
 
 
 def superuser_database_url():
