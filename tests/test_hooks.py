@@ -10,7 +10,9 @@ from cookiecutter.exceptions import FailedHookException
 
 from .conftest import COMBINATION_IDS, COMBINATIONS, PROJECT_NAME, SLUG, TEMPLATE, bake
 
-JINJA_LEFTOVER = re.compile(r"{{ ?cookiecutter|{%-? ?(if|for|endif|endfor|raw|endraw)\b|cookiecutter\.")
+JINJA_LEFTOVER = re.compile(
+    r"{{ ?cookiecutter|{%-? ?(if|for|endif|endfor|raw|endraw)\b|cookiecutter\.(project_|tenan|domain|description)"
+)
 
 
 def tracked_files(project):
