@@ -24,8 +24,13 @@ def install_strategy():
 
 
 def write_local_env():
-    """Random values live only in the untracked .env, so two bakes give identical tracked files."""
+    """Random values live only in the untracked .env, so two bakes give identical tracked files.
+
+    Regenerating over an existing project (an upgrade) keeps its .env and secret key.
+    """
     env_file = PROJECT / ".env"
+    if env_file.exists():
+        return
     env_file.write_text(
         "# Local settings, never committed. Production takes these from its environment.\n"
         f"SECRET_KEY={secrets.token_urlsafe(50)}\n"

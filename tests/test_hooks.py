@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
 
 from .conftest import COMBINATION_IDS, COMBINATIONS, PROJECT_NAME, SLUG, TEMPLATE, bake
 
@@ -47,6 +48,19 @@ def test_baking_twice_gives_identical_tracked_files(tmp_path, strategy, routing)
     _same, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
     assert (mismatch, errors) == ([], [])
     assert (first / ".env").read_text() != (second / ".env").read_text(), "each bake gets its own secret key"
+
+
+def test_regenerating_over_a_project_keeps_its_env_and_secret_key(tmp_path):
+    project = bake(tmp_path)
+    env_before = (project / ".env").read_text()
+    cookiecutter(
+        str(TEMPLATE),
+        no_input=True,
+        output_dir=str(tmp_path),
+        overwrite_if_exists=True,
+        extra_context={"project_name": PROJECT_NAME},
+    )
+    assert (project / ".env").read_text() == env_before
 
 
 def test_bake_records_its_answers_for_regeneration(tmp_path):

@@ -37,3 +37,8 @@ def test_openapi_schema_documents_the_whole_api(db, client):
 
 def test_api_docs_page(db, client):
     assert client.get("/api/v1/docs/", HTTP_HOST=settings.BASE_DOMAIN).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/health/", "/api/v1/ready/"])
+def test_probes_answer_head_too(db, client, path):
+    assert client.head(path, HTTP_HOST="10.0.3.7").status_code == 200

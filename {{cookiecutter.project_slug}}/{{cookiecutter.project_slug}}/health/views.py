@@ -16,7 +16,7 @@ from {{ cookiecutter.project_slug }}.tenancy.isolation import pending_migrations
 
 
 @extend_schema(responses={200: OpenApiResponse(description='{"status": "ok"}')})
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @authentication_classes([])
 @permission_classes([AllowAny])
 def health(request):
@@ -30,7 +30,7 @@ def health(request):
         503: OpenApiResponse(description="the failing check, named"),
     }
 )
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @authentication_classes([])
 @permission_classes([AllowAny])
 def ready(request):
