@@ -5,7 +5,11 @@ Django's test runner. Two tenants, acme and globex, each with an owner, exist fo
 test; each test runs in a transaction that is rolled back.
 """
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -19,6 +23,7 @@ from rest_framework.test import APIClient
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple"
 TENANT_SLUGS = ("acme", "globex")
 
@@ -115,11 +120,42 @@ def globex(tenants):
     return tenants["globex"]
 
 
+@pytest.fixture
+def data(tenants):
+    """One project and one task per tenant, each named with a marker unique to its tenant.
+
+    Ids are set apart per tenant: with one schema per tenant, sequences restart at 1 in every
+    schema, and equal ids would make "another tenant's id" the attacker's own row.
+    """
+    from {{ cookiecutter.project_slug }}.projects.models import Project, Task
+    from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
+
+    made = {}
+    for offset, (slug, under_test) in enumerate(tenants.items(), start=1):
+        with tenant_context(under_test.tenant):
+            project = Project.objects.create(pk=offset * 1_000_000, name=f"{slug}-secret-project")
+            task = Task.objects.create(pk=offset * 1_000_000, project=project, title=f"{slug}-secret-task")
+        made[slug] = {"projects": project.pk, "tasks": task.pk, "marker": f"{slug}-secret"}
+    return made
+
+
 def routing_headers(slug):
     """What a request carries to name the tenant ``slug``, for the project's routing."""
     if settings.TENANT_ROUTING == "header":
         return {"HTTP_HOST": settings.BASE_DOMAIN, "HTTP_X_TENANT_ID": slug}
     return {"HTTP_HOST": f"{slug}.{settings.BASE_DOMAIN}"}
+
+
+def manage_py(*args, **env):
+    """``manage.py`` in its own process under test settings: the exit status a deploy script sees."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def token_for(user):

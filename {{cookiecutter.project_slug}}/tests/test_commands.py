@@ -1,10 +1,6 @@
 """The tenant management commands: the same names, flags and exit codes in both strategies."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command, get_commands
@@ -12,7 +8,8 @@ from django.db import connection
 
 from {{ cookiecutter.project_slug }}.tenancy.models import Domain, Membership, Tenant
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from .conftest import manage_py
+
 CONTRACT_COMMANDS = ("bootstrap", "create_tenant", "list_tenants", "delete_tenant", "check_tenancy")
 
 
@@ -136,13 +133,6 @@ def call_command_output(*args):
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
-
-
-def manage_py(*args):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_export_tenant_writes_only_that_tenants_rows(db, acme, globex, tmp_path):

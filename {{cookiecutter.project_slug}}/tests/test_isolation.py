@@ -17,22 +17,6 @@ from .conftest import PASSWORD, routing_headers, token_for
 ENDPOINTS = ("projects", "tasks")
 
 
-@pytest.fixture
-def data(tenants):
-    """One project and one task per tenant, each named with a marker unique to its tenant.
-
-    Ids are set apart per tenant: with one schema per tenant, sequences restart at 1 in every
-    schema, and equal ids would make "another tenant's id" the attacker's own row.
-    """
-    made = {}
-    for offset, (slug, under_test) in enumerate(tenants.items(), start=1):
-        with tenant_context(under_test.tenant):
-            project = Project.objects.create(pk=offset * 1_000_000, name=f"{slug}-secret-project")
-            task = Task.objects.create(pk=offset * 1_000_000, project=project, title=f"{slug}-secret-task")
-        made[slug] = {"projects": project.pk, "tasks": task.pk, "marker": f"{slug}-secret"}
-    return made
-
-
 def payload(endpoint, project_id, label):
     if endpoint == "projects":
         return {"name": label}

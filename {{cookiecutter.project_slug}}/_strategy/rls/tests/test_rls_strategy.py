@@ -7,7 +7,7 @@ without a policy would leak rows into these tests instead of passing them silent
 import os
 import subprocess
 import sys
-from pathlib import Path
+from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -20,20 +20,7 @@ from {{ cookiecutter.project_slug }}.tenancy.isolation import runtime_role_probl
 
 from config.database import with_database_name
 
-from .conftest import autocommit_connection
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def rows(tenants):
-    made = {}
-    for slug, under_test in tenants.items():
-        with tenant_context(under_test.tenant):
-            project = Project.objects.create(name=f"{slug}-secret-project")
-            task = Task.objects.create(project=project, title=f"{slug}-secret-task")
-        made[slug] = {"project": project.pk, "task": task.pk}
-    return made
+from .conftest import PROJECT_DIR, autocommit_connection, manage_py
 
 
 def scalar(query, params=()):
@@ -63,17 +50,6 @@ def superuser_database_url():
     return url
 
 
-def manage_py(*args, **env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_the_tests_run_as_a_role_that_cannot_bypass_rls(db):
     assert runtime_role_problems() == []
     assert scalar("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user") is False
@@ -87,19 +63,19 @@ def test_every_tenant_table_has_forced_rls_with_a_policy(db):
         assert scalar("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = %s", [table])
 
 
-def test_without_a_tenant_every_tenant_table_reads_empty(rows):
+def test_without_a_tenant_every_tenant_table_reads_empty(data):
     for table in tenant_tables():
         assert scalar(f'SELECT count(*) FROM "{table}"') == 0, table
     assert Project.objects.count() == 0
 
 
-def test_with_a_tenant_set_only_its_rows_are_visible(rows, acme):
+def test_with_a_tenant_set_only_its_rows_are_visible(data, acme):
     with tenant_context(acme.tenant):
         assert scalar("SELECT count(*) FROM projects_project") == 1
         assert scalar("SELECT name FROM projects_project") == "acme-secret-project"
 
 
-def test_with_tenant_a_set_an_insert_for_tenant_b_is_rejected(rows, acme, globex):
+def test_with_tenant_a_set_an_insert_for_tenant_b_is_rejected(data, acme, globex):
     with tenant_context(acme.tenant), pytest.raises(DatabaseError, match="row-level security"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
@@ -108,18 +84,18 @@ def test_with_tenant_a_set_an_insert_for_tenant_b_is_rejected(rows, acme, globex
             )
 
 
-def test_an_update_cannot_move_a_row_to_another_tenant(rows, acme, globex):
+def test_an_update_cannot_move_a_row_to_another_tenant(data, acme, globex):
     with tenant_context(acme.tenant), pytest.raises(DatabaseError, match="row-level security"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE projects_project SET tenant_id = %s", [globex.tenant.pk])
 
 
-def test_a_task_cannot_point_at_another_tenants_project_even_by_raw_sql(rows, acme):
+def test_a_task_cannot_point_at_another_tenants_project_even_by_raw_sql(data, acme):
     with tenant_context(acme.tenant), pytest.raises(IntegrityError, match="same_tenant"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO projects_task (tenant_id, project_id, title, done) VALUES (%s, %s, 'smuggled', false)",
-                [acme.tenant.pk, rows["globex"]["project"]],
+                [acme.tenant.pk, data["globex"]["projects"]],
             )
 
 
@@ -129,13 +105,13 @@ def test_an_insert_outside_any_tenant_fails_closed(db):
         Project.objects.create(name="orphan")
 
 
-def test_the_tenant_setting_ends_with_the_request(api, acme, rows):
+def test_the_tenant_setting_ends_with_the_request(api, acme, data):
     assert api("acme", acme.owner).get("/api/v1/projects/").status_code == 200
     assert scalar(f"SELECT NULLIF(current_setting('{rls.TENANT_SETTING}', true), '')") is None
     assert scalar("SELECT count(*) FROM projects_project") == 0
 
 
-def test_nested_tenant_contexts_restore_the_outer_tenant(rows, acme, globex):
+def test_nested_tenant_contexts_restore_the_outer_tenant(data, acme, globex):
     with tenant_context(acme.tenant):
         with tenant_context(globex.tenant):
             assert scalar("SELECT name FROM projects_project") == "globex-secret-project"
@@ -143,7 +119,7 @@ def test_nested_tenant_contexts_restore_the_outer_tenant(rows, acme, globex):
     assert scalar("SELECT count(*) FROM projects_project") == 0
 
 
-def test_deleting_a_tenant_deletes_its_rows_only(rows, acme, globex):
+def test_deleting_a_tenant_deletes_its_rows_only(data, acme, globex):
     from {{ cookiecutter.project_slug }}.tenancy.services import delete_tenant
 
     delete_tenant("globex")
@@ -171,12 +147,8 @@ def test_check_tenancy_names_the_table_when_its_security_is_broken(db, break_sql
     with owner_connection() as owner:
         owner.execute(break_sql.format(policy=rls.POLICY_NAME))
         try:
-            with pytest.raises(CommandError, match="violation"):
-                call_command("check_tenancy")
-            from io import StringIO
-
             errors = StringIO()
-            with pytest.raises(CommandError):
+            with pytest.raises(CommandError, match="violation"):
                 call_command("check_tenancy", stderr=errors)
             assert expected in errors.getvalue()
         finally:
