@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint bake
+.PHONY: help install test lint bake lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -21,8 +21,11 @@ test: install  ## bake every answer combination, lint it, and run each baked pro
 	$(BIN)/python -m pytest
 
 lint: install  ## ruff on the hooks and the template's tests
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
+	$(BIN)/ruff check hooks tests scripts
+	$(BIN)/ruff format --check hooks tests scripts
 
 bake: install  ## bake into ./build/ with the default answers (pass ARGS="tenancy_strategy=rls ...")
 	$(BIN)/cookiecutter . --no-input --overwrite-if-exists -o build $(ARGS)
+
+lock: install  ## regenerate every dependency variant's uv.lock (bakes each one and runs uv lock in it)
+	$(BIN)/python scripts/lock.py

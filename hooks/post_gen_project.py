@@ -1,16 +1,35 @@
-"""Shape the baked project to its answers: keep the chosen strategy, write the local .env.
+"""Shape the baked project to its answers: keep the chosen strategy, install its uv.lock,
+record the template in .cruft.json, write the local .env.
 
 The template keeps every strategy-specific file under ``_strategy/<strategy>/``, mirroring
 the project tree. This hook copies the chosen one into place and deletes the rest, so the
 baked project holds one implementation and no trace of the other.
 """
 
+import json
+import os
 import secrets
 import shutil
+import subprocess
 from pathlib import Path
+
+from cookiecutter.config import BUILTIN_ABBREVIATIONS, get_user_config
+from cookiecutter.repository import expand_abbreviations, is_repo_url, is_zip_file
 
 STRATEGY = "{{ cookiecutter.tenancy_strategy }}"
 PROJECT = Path.cwd()
+# The answers, and their order as cookiecutter.json asks them (tojson sorts a dict's keys).
+CONTEXT = json.loads("""{{ cookiecutter | tojson }}""")
+ORDER = json.loads("""{{ cookiecutter.keys() | list | tojson }}""")
+# The answers that change the dependencies name the lock (scripts/lock.py makes one per variant).
+LOCK_AXES = json.loads("""{{ cookiecutter._lock_axes | tojson }}""")
+LOCK_PLACEHOLDER_SLUG = "lock_placeholder_project"
+LOCK_PLACEHOLDER_NAME = "lock-placeholder-project"
+# Keys cookiecutter adds about this machine and this run: never recorded (bakes stay identical).
+MACHINE_KEYS = {"_output_dir", "_repo_dir", "_checkout"}
+# Never merged by `cruft update`: cruft itself rewrites .cruft.json, and the rest is local state
+# (.env holds this machine's secret key; each bake writes its own).
+CRUFT_SKIP = [".cruft.json", ".env", ".venv", ".pgdata", "media", "staticfiles", "test-results"]
 
 
 def install_strategy():
@@ -21,6 +40,86 @@ def install_strategy():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
     shutil.rmtree(PROJECT / "_strategy")
+
+
+def install_lock():
+    """uv.lock for this bake's dependency variant, with the project's own name (PEP 503 form)."""
+    locks = PROJECT / "_locks"
+    variant = "-".join(CONTEXT[axis] for axis in LOCK_AXES)
+    source = locks / f"{variant}.lock"
+    if not source.is_file():
+        if CONTEXT["project_slug"] == LOCK_PLACEHOLDER_SLUG:  # scripts/lock.py is making it
+            shutil.rmtree(locks, ignore_errors=True)
+            return
+        raise SystemExit(f"The template has no lock for {variant}: run `make lock` in the template repository.")
+    lock = source.read_text()
+    name = CONTEXT["project_slug"].replace("_", "-")
+    (PROJECT / "uv.lock").write_text(lock.replace(f'"{LOCK_PLACEHOLDER_NAME}"', f'"{name}"'))
+    shutil.rmtree(locks)
+
+
+def invocation_path(path):
+    """``path`` as given to cookiecutter, made absolute (hooks run in the new project's folder).
+
+    cookiecutter keeps a local template's path as typed (``.``, ``../template``): relative to the
+    folder it was run from, which the shell passes on in PWD.
+    """
+    path = Path(path).expanduser()
+    if path.is_absolute():
+        return path
+    return Path(os.environ.get("PWD", os.getcwd())) / path
+
+
+def template_address():
+    """Where cruft finds the template again: a URL as given (abbreviations such as gh: expanded,
+    which cruft cannot read), or a local template's absolute path."""
+    given = CONTEXT["_template"]
+    if CONTEXT.get("_commit"):  # cruft is rendering: it passes its recorded address
+        return given
+    expanded = expand_abbreviations(given, {**BUILTIN_ABBREVIATIONS, **get_user_config()["abbreviations"]})
+    if is_repo_url(expanded) or is_zip_file(expanded):
+        return expanded
+    local = invocation_path(given)
+    return str(local.resolve()) if (local / "cookiecutter.json").is_file() else given
+
+
+def template_commit():
+    """The template's git commit, when the template is a git checkout (else None).
+
+    cruft passes ``_commit`` when it renders; a plain cookiecutter bake has only ``_repo_dir``.
+    """
+    if CONTEXT.get("_commit"):
+        return CONTEXT["_commit"]
+    repo_dir = invocation_path(CONTEXT.get("_repo_dir") or "")
+    if not (repo_dir / "cookiecutter.json").is_file():
+        return None
+    found = subprocess.run(
+        ["git", "-C", str(repo_dir), "rev-parse", "--show-toplevel", "HEAD"], capture_output=True, text=True
+    )
+    lines = found.stdout.split()
+    # Only the template's own repository: not a folder that happens to sit inside another one.
+    if found.returncode != 0 or len(lines) != 2 or Path(lines[0]).resolve() != repo_dir.resolve():
+        return None
+    return lines[1]
+
+
+def write_cruft_state():
+    """.cruft.json, as `cruft create` writes it, so check, diff and update work with no `cruft link`."""
+    commit = template_commit()
+    context = {key: CONTEXT[key] for key in ORDER if key not in MACHINE_KEYS and key != "_commit"}
+    context["_template"] = address = template_address()
+    context["_commit"] = commit
+    state = {
+        "template": address,
+        "commit": commit,
+        "checkout": CONTEXT.get("_checkout"),
+        "context": {"cookiecutter": context},
+        "directory": None,
+        "skip": CRUFT_SKIP,
+    }
+    # cruft's own format (cruft/_commands/utils/cruft.py json_dumps), so an update rewrites only values.
+    text = json.dumps(state, ensure_ascii=False, indent=2, separators=(",", ": ")) + "\n"
+    (PROJECT / ".cruft.json").write_text(text)
 
 
 def write_local_env():
@@ -40,7 +139,11 @@ def write_local_env():
 
 def main():
     install_strategy()
+    install_lock()
+    write_cruft_state()
     write_local_env()
+    if CONTEXT.get("_commit"):
+        return  # cruft is rendering the template to compare versions: nothing to tell
     print(
         "\nBaked {{ cookiecutter.project_slug }} ({{ cookiecutter.tenancy_strategy }} strategy, "
         "{{ cookiecutter.tenant_routing }} routing).\n"

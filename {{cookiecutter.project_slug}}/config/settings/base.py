@@ -9,12 +9,13 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE = "{{ cookiecutter.project_slug }}"
 
+# Read from the process environment only. local.py and test.py first fill it in from a
+# developer's .env (config/local_env.py); production never reads a file.
 env = environ.Env()
-# A developer's .env fills in what the real environment leaves unset; it never overrides it.
-env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY")
+# SECRET_KEY: each environment's own module sets it (production requires it; local and test
+# have fixed development keys, so a fresh clone with no .env runs).
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "127.0.0.1"])
 
 # --- Tenancy ----------------------------------------------------------------------------

@@ -1,15 +1,16 @@
 """Development: DEBUG on, the embedded PostgreSQL unless DATABASE_URL is set."""
 
-from django.core.management.utils import get_random_secret_key
-
+from config import local_env  # noqa: F401 - fills the environment from .env before base.py reads it
 from config.database import databases
 
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-# The baked project's .env holds a stable key; without one, a per-process key still runs.
-SECRET_KEY = env("SECRET_KEY", default=get_random_secret_key())
+# The bake's .env holds a random key; a clone has no .env and needs no secret to start. The
+# fixed fallback is the same in every process (gunicorn's workers share sessions) and its
+# "django-insecure-" prefix makes production settings refuse it.
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-key-never-used-in-production")
 
 DATABASES = databases(embedded_ok=True)
 

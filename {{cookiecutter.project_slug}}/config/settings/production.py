@@ -1,4 +1,9 @@
-"""Production: everything from the environment, no embedded database, HTTPS only."""
+"""Production: everything from the environment, no embedded database, HTTPS only.
+
+No .env file is read here: a developer's file (and its key) can never reach production.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
 
 from config.database import databases
 
@@ -7,6 +12,9 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+if SECRET_KEY.startswith("django-insecure-"):
+    # The local and test settings' fixed keys start so: never serve production with one.
+    raise ImproperlyConfigured("SECRET_KEY is a development key. Set a random one, e.g. from secrets.token_urlsafe(50).")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 BASE_DOMAIN = env("BASE_DOMAIN", default="{{ cookiecutter.domain_name }}")
 

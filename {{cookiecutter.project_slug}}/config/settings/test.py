@@ -1,11 +1,12 @@
 """Tests: databases of their own (test_<name>) on the same server, fast password hashing."""
 
+from config import local_env  # noqa: F401 - fills the environment from .env before base.py reads it
 from config.database import databases
 
 from .base import *  # noqa: F403
 from .base import env
 
-SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key-not-for-production-use-0123456789")
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-test-only-key-not-for-production-use-0123456789")
 DEBUG = False
 
 DATABASES = databases(embedded_ok=True, name_prefix="test_")
