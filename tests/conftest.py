@@ -1,8 +1,10 @@
 """Bake the template with every answer combination, once per test session.
 
 ``baked(strategy, routing)`` returns a baked project with its own ``.venv`` installed by the
-project's own ``make install``; every bake shares one pip cache, so only the first download
-costs. Each bake gets its own embedded PostgreSQL (in its ``.pgdata/``), stopped at the end.
+project's own ``make install``; every bake shares one pip and uv cache, so only the first
+download costs. Each bake gets its own embedded PostgreSQL (in its ``.pgdata/``), stopped at
+the end. ``cloned(strategy, routing)`` is that bake as a team receives it: committed to git and
+cloned into another folder (no ``.env``, no ``.venv``, nothing untracked).
 """
 
 import itertools
@@ -74,15 +76,37 @@ class BakedProject:
         return str(self.path / ".venv" / "bin" / name)
 
 
-@pytest.fixture(scope="session")
-def bakery():
-    """baked(strategy, routing): the installed bake for that combination, made on first use.
+GIT_IDENTITY = ["-c", "user.name=Template Tests", "-c", "user.email=template-tests@example.com"]
 
-    Bakes live outside pytest's temporary folder: each pytest session (the baked projects' own
+
+def git(*args, cwd):
+    return run(["git", *GIT_IDENTITY, *args], cwd=cwd)
+
+
+def commit_and_clone(project, destination):
+    """Commit ``project`` (what .gitignore lets through) and clone it: a team's first checkout."""
+    git("init", "--quiet", "--initial-branch=main", cwd=project)
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message", "Bake", cwd=project)
+    git("clone", "--quiet", str(project), str(destination), cwd=project.parent)
+    return destination
+
+
+@pytest.fixture(scope="session")
+def bakery_root():
+    """Bakes live outside pytest's temporary folder: each pytest session (the baked projects' own
     included) resets that folder to mode 0700, which would lock the embedded PostgreSQL's
-    system user out of the bakes' .pgdata/.
-    """
+    system user out of the bakes' .pgdata/."""
     root = Path(tempfile.mkdtemp(prefix="template-bakes-"))
+    root.chmod(0o755)
+    yield root
+    shutil.rmtree(root)
+
+
+@pytest.fixture(scope="session")
+def bakery(bakery_root):
+    """baked(strategy, routing): the installed bake for that combination, made on first use."""
+    root = bakery_root
     made = {}
 
     def baked(strategy, routing):
@@ -98,12 +122,38 @@ def bakery():
     for project in made.values():
         if (project.path / ".pgdata" / "postmaster.pid").exists():
             project.make("db-stop")
-    shutil.rmtree(root)
 
 
 @pytest.fixture(params=COMBINATIONS, ids=COMBINATION_IDS)
 def baked(request, bakery):
     return bakery(*request.param)
+
+
+@pytest.fixture(scope="session")
+def clonery(bakery_root):
+    """cloned(strategy, routing): a fresh bake, committed and cloned; not installed (the clone's
+    own CI steps, or make run, install it). Its embedded PostgreSQL, if started, is stopped at the end."""
+    made = {}
+
+    def cloned(strategy, routing):
+        key = (strategy, routing)
+        if key not in made:
+            origin = bake(
+                bakery_root / f"origin-{strategy}-{routing}", tenancy_strategy=strategy, tenant_routing=routing
+            )
+            path = commit_and_clone(origin, bakery_root / f"clone-{strategy}-{routing}" / SLUG)
+            made[key] = BakedProject(path, strategy, routing)
+        return made[key]
+
+    yield cloned
+    for project in made.values():
+        if (project.path / ".pgdata" / "postmaster.pid").exists():
+            project.make("db-stop")
+
+
+@pytest.fixture(params=COMBINATIONS, ids=COMBINATION_IDS)
+def cloned(request, clonery):
+    return clonery(*request.param)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -12,9 +12,14 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("Set the SECRET_KEY environment variable (it is empty).")
 if SECRET_KEY.startswith("django-insecure-"):
     # The local and test settings' fixed keys start so: never serve production with one.
-    raise ImproperlyConfigured("SECRET_KEY is a development key. Set a random one, e.g. from secrets.token_urlsafe(50).")
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a development key. Set a random one: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 BASE_DOMAIN = env("BASE_DOMAIN", default="{{ cookiecutter.domain_name }}")
 
