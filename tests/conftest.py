@@ -89,6 +89,8 @@ def commit_and_clone(project, destination):
     git("add", "--all", cwd=project)
     git("commit", "--quiet", "--message", "Bake", cwd=project)
     git("clone", "--quiet", str(project), str(destination), cwd=project.parent)
+    leftovers = run(["git", "status", "--porcelain", "--ignored"], cwd=destination).stdout
+    assert leftovers == "", f"a fresh clone has nothing untracked or ignored (no .env, no .venv):\n{leftovers}"
     return destination
 
 

@@ -43,6 +43,7 @@ PROVIDED_ACTIONS = {
 }
 BROWSER_DOWNLOAD = re.compile(r"\bplaywright install\b")
 POSTGRES_PORT = 5432
+MACHINE_SETTING = re.compile(r"CERT|CA_BUNDLE|SSL|PROXY|^PIP_|^UV_|^npm_config_|^TMPDIR$", re.IGNORECASE)
 
 
 def workflow(project, name):
@@ -201,10 +202,11 @@ class Runner:
             "GITHUB_WORKSPACE": str(checkout),
             "RUNNER_TEMP": str(temp),
         }
-        # This machine's caches, as a runner's setup-python cache would give them.
-        for name in ("PIP_CACHE_DIR", "UV_CACHE_DIR", "npm_config_cache", "TMPDIR"):
-            if os.environ.get(name):
-                self.base_env[name] = os.environ[name]
+        # This machine's network and package-index settings (CA bundle, proxy, pip/uv/npm
+        # configuration and caches): what a runner's own system configuration gives its jobs.
+        for name, value in os.environ.items():
+            if MACHINE_SETTING.search(name):
+                self.base_env[name] = value
         self.log = []
 
     def evaluate(self, value, where, localize):

@@ -27,7 +27,7 @@ import yaml
 
 from .conftest import run
 
-WORKFLOWS = ("ci.yml", "deploy.yml", "deploy-dev.yml", "deploy-uat.yml", "deploy-prod.yml")
+WORKFLOWS = ("ci.yml", "deploy.yml", "deploy-dev.yml", "deploy-uat.yml", "deploy-prod.yml", "template-update.yml")
 # Production-like settings for commands that only need settings (no database connection).
 SETTINGS_ONLY_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -240,6 +240,24 @@ def test_the_workflows_are_all_there(baked):
 def test_the_workflows_pass_actionlint(baked, tmp_path):
     result = actionlint(workflows_repository(baked, tmp_path / "repo"))
     assert result.returncode == 0, f"actionlint:\n{result.stdout}{result.stderr}"
+
+
+def test_the_template_update_workflow_is_least_privilege_and_passes_zizmor(baked):
+    """zizmor (offline audits): no template injection, no persisted credentials, pinned actions."""
+    path = baked.path / ".github" / "workflows" / "template-update.yml"
+    definition = yaml.safe_load(path.read_text())
+    assert definition["permissions"] == {}, "no workflow-wide permission: each job names its own"
+    assert definition["jobs"]["check"]["permissions"] == {"contents": "read"}
+    assert definition["jobs"]["update"]["permissions"] == {"contents": "write", "pull-requests": "write"}
+    triggers = definition[True]  # YAML 1.1 reads the key `on` as True
+    assert "workflow_dispatch" in triggers and triggers["schedule"], triggers
+    for job in definition["jobs"].values():
+        for uses in (step["uses"] for step in job["steps"] if "uses" in step):
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", uses), f"not pinned by commit SHA: {uses}"
+    result = subprocess.run(
+        [linter("zizmor"), "--offline", "--no-progress", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, f"zizmor:\n{result.stdout}{result.stderr}"
 
 
 def test_actionlint_reports_a_broken_workflow(baked, tmp_path):

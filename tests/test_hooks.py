@@ -63,14 +63,31 @@ def test_regenerating_over_a_project_keeps_its_env_and_secret_key(tmp_path):
     assert (project / ".env").read_text() == env_before
 
 
-def test_bake_records_its_answers_for_regeneration(tmp_path):
+def test_bake_records_its_template_and_answers_in_cruft_json(tmp_path):
+    """A plain cookiecutter bake writes what `cruft create` would: cruft works with no `cruft link`."""
     project = bake(tmp_path, tenancy_strategy="schema", tenant_routing="header", domain_name="acme.io")
-    answers = json.loads((project / ".cookiecutter.json").read_text())
+    state = json.loads((project / ".cruft.json").read_text())
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=TEMPLATE, capture_output=True, text=True).stdout.strip()
+    assert state["template"] == str(TEMPLATE)
+    assert state["commit"] == commit, "the template's commit, read from its git checkout"
+    answers = state["context"]["cookiecutter"]
     assert answers["project_name"] == PROJECT_NAME
     assert answers["tenancy_strategy"] == "schema"
     assert answers["tenant_routing"] == "header"
     assert answers["domain_name"] == "acme.io"
-    assert not any(key.startswith("_") for key in answers), "machine-specific keys would break reproducibility"
+    assert (answers["_template"], answers["_commit"]) == (str(TEMPLATE), commit)
+    assert not {"_output_dir", "_repo_dir", "_checkout"} & set(answers), "machine-specific keys break reproducibility"
+    assert {".cruft.json", ".env", ".venv", ".pgdata"} <= set(state["skip"]), state["skip"]
+    assert not (project / ".cookiecutter.json").exists(), ".cruft.json is the one record of the answers"
+
+
+def test_the_bake_installs_its_variants_lock_under_its_own_name(tmp_path):
+    project = bake(tmp_path, tenancy_strategy="rls", project_name="Globex Portal")
+    lock = (project / "uv.lock").read_text()
+    assert '\nname = "globex-portal"\nversion = "0.1.0"\nsource = { editable = "." }' in lock
+    assert "lock-placeholder-project" not in lock
+    assert 'name = "django-tenants"' not in lock, "the rls lock has no django-tenants"
+    assert not (project / "_locks").exists()
 
 
 @pytest.mark.parametrize(
