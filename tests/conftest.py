@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import venv
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,24 @@ def clonery(bakery_root):
 @pytest.fixture(params=COMBINATIONS, ids=COMBINATION_IDS)
 def cloned(request, clonery):
     return clonery(*request.param)
+
+
+@pytest.fixture(scope="session")
+def runner_python(tmp_path_factory):
+    """What actions/setup-python gives a job: a `python` (and pip) of its own on PATH."""
+    location = tmp_path_factory.mktemp("runner-python")
+    venv.EnvBuilder(with_pip=True).create(location)
+    return location / "bin"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    path = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.access(path, os.X_OK):
+        pytest.fail(
+            f"No Chromium at {path}: install one (apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_EXECUTABLE"
+        )
+    return path
 
 
 def pytest_sessionfinish(session, exitstatus):

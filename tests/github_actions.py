@@ -16,8 +16,11 @@ Each ``run:`` step runs exactly as written, from a file, in ``bash --noprofile -
 - the one allowed substitution: a Playwright browser download step is not run, and
   PLAYWRIGHT_CHROMIUM_EXECUTABLE (this machine's Chromium) is set for the steps after it.
 
-Anything else a step needs (an ``if:``, another shell, an unknown action, an expression with no
-value here) fails the test instead of being skipped.
+Step outputs (``$GITHUB_OUTPUT``) and job outputs become the ``steps.<id>.outputs.<name>`` and
+``needs.<job>.outputs.<name>`` expressions; a job's ``if:`` of the form
+``needs.<job>.outputs.<name> == 'value'`` is evaluated. Anything else a step needs (a step's
+``if:``, another shell, an unknown action, an expression with no value here) fails the test
+instead of being skipped.
 """
 
 import json
@@ -42,6 +45,7 @@ PROVIDED_ACTIONS = {
     "docker/login-action": "the docker stand-in pulls nothing",
 }
 BROWSER_DOWNLOAD = re.compile(r"\bplaywright install\b")
+JOB_CONDITION = re.compile(r"^(needs\.[\w-]+\.outputs\.[\w-]+) == '([^']*)'$")
 POSTGRES_PORT = 5432
 MACHINE_SETTING = re.compile(r"CERT|CA_BUNDLE|SSL|PROXY|^PIP_|^UV_|^npm_config_|^TMPDIR$", re.IGNORECASE)
 
@@ -187,7 +191,7 @@ def docker_stand_in(directory, image, workdir, image_env):
 class Runner:
     """A GitHub runner for one checkout: ``run_job(workflow, job)`` runs its steps in order."""
 
-    def __init__(self, checkout, runner_python_bin, temp, chromium, expressions=None, extra_path=()):
+    def __init__(self, checkout, runner_python_bin, temp, chromium, expressions=None, extra_path=(), extra_env=None):
         self.checkout = checkout
         self.temp = temp
         self.chromium = chromium
@@ -207,6 +211,7 @@ class Runner:
         for name, value in os.environ.items():
             if MACHINE_SETTING.search(name):
                 self.base_env[name] = value
+        self.base_env.update(extra_env or {})
         self.log = []
 
     def evaluate(self, value, where, localize):
@@ -220,6 +225,19 @@ class Runner:
             return self.expressions[expression]
 
         return localize(EXPRESSION.sub(replace, value))
+
+    def job_runs(self, workflow_file, job_name):
+        """Whether the job's ``if:`` holds (only ``needs.<job>.outputs.<name> == '...'`` is read)."""
+        condition = workflow(self.checkout, workflow_file)["jobs"][job_name].get("if")
+        if condition is None:
+            return True
+        match = JOB_CONDITION.match(condition.strip())
+        if not match:
+            pytest.fail(f"{workflow_file} job {job_name}: this runner cannot evaluate `if: {condition}`")
+        name, expected = match.groups()
+        if name not in self.expressions:
+            pytest.fail(f"{workflow_file} job {job_name}: `if:` reads {name}, which no job has set")
+        return self.expressions[name] == expected
 
     def run_job(self, workflow_file, job_name, localize=lambda value: value):
         definition = workflow(self.checkout, workflow_file)
@@ -256,6 +274,9 @@ class Runner:
             step_env = dict(env)
             for variable, value in step.get("env", {}).items():
                 step_env[variable] = self.evaluate(value, f"{where} env {variable}", localize)
+            output_file = self.temp / f"{job_name}-{number}.output"
+            output_file.write_text("")
+            step_env["GITHUB_OUTPUT"] = str(output_file)
             script_file = self.temp / f"{job_name}-{number}.sh"
             script_file.write_text(script)
             result = subprocess.run(
@@ -271,4 +292,13 @@ class Runner:
                 pytest.fail(f"{where} exited {result.returncode}:\n$ {script}\n{result.stdout[-12000:]}")
             self.log.append(f"{job_name}: {name}: passed")
             outputs.append((name, result.stdout))
+            for line in output_file.read_text().splitlines():
+                key, separator, value = line.partition("=")
+                assert separator, f"{where}: a $GITHUB_OUTPUT line that is not name=value: {line!r}"
+                if "id" in step:
+                    self.expressions[f"steps.{step['id']}.outputs.{key}"] = value
+        for key, value in job.get("outputs", {}).items():
+            self.expressions[f"needs.{job_name}.outputs.{key}"] = self.evaluate(
+                value, f"{job_name} output {key}", localize
+            )
         return outputs

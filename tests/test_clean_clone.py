@@ -8,12 +8,7 @@ steps as written, against a fresh database on that server. This is the one run o
 project's whole suite (``make test`` is a step of the test job).
 """
 
-import os
 import re
-import shutil
-import venv
-
-import pytest
 
 from .conftest import run
 from .github_actions import (
@@ -26,24 +21,6 @@ from .github_actions import (
 from .test_delivery import image_environment
 
 RELEASE_IMAGE = "ghcr.io/acme/acme_cloud@sha256:" + "0" * 64
-
-
-@pytest.fixture(scope="session")
-def runner_python(tmp_path_factory):
-    """What actions/setup-python gives a job: a `python` (and pip) of its own on PATH."""
-    location = tmp_path_factory.mktemp("runner-python")
-    venv.EnvBuilder(with_pip=True).create(location)
-    return location / "bin"
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    path = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.access(path, os.X_OK):
-        pytest.fail(
-            f"No Chromium at {path}: install one (apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_EXECUTABLE"
-        )
-    return path
 
 
 def test_the_clone_tracks_the_lock_and_the_cruft_record_and_no_local_state(cloned):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import PROJECT_NAME, SLUG, TEMPLATE, BakedProject, git, run
+from .github_actions import Runner
 from .test_baked_project import PRODUCTION_ENV
 
 PROJECT_TEMPLATE = "{{cookiecutter.project_slug}}"
@@ -225,3 +226,97 @@ def test_the_same_line_changed_on_both_sides_is_a_git_conflict(template, tmp_pat
     git("add", "README.md", cwd=project)
     git("commit", "--quiet", "--all", "--message", "Template update (README conflict resolved)", cwd=project)
     assert "Project's cruft is up to date" in cruft("check", cwd=project).stdout
+
+
+GH_STAND_IN = """#!/bin/sh
+# gh, as the workflow calls it: records each call; `pr list` finds no open pull request.
+printf '%s\\n' "$*" >> "$GH_CALLS"
+case "$1 $2" in
+  "pr list") ;;
+  "pr create")
+    while [ "$#" -gt 0 ]; do
+      if [ "$1" = --body-file ]; then cp "$2" "$GH_CALLS.body"; fi
+      shift
+    done ;;
+  *) echo "gh stand-in: unexpected call: $*" >&2; exit 1 ;;
+esac
+"""
+
+
+@pytest.mark.parametrize("conflict", [False, True], ids=["clean", "conflict"])
+def test_the_weekly_workflow_updates_on_a_branch_and_opens_a_pull_request(
+    template, tmp_path, runner_python, chromium, conflict
+):
+    """template-update.yml's jobs, run as GitHub runs them: `cruft check` finds the new template
+    commit, `cruft update` runs on the branch, the branch is pushed, and the pull request carries
+    the template's CHANGELOG entry (a draft naming the file when the update conflicts)."""
+    (tmp_path / "out").mkdir()
+    origin = bake_and_commit(template, tmp_path / "out", "rls")
+    remote = tmp_path / "remote.git"
+    run(["git", "clone", "--quiet", "--bare", str(origin), str(remote)], cwd=tmp_path)
+    workspace = tmp_path / "workspace"
+    run(["git", "clone", "--quiet", str(remote), str(workspace)], cwd=tmp_path)
+    if conflict:
+        edit(workspace / "README.md", f"# {PROJECT_NAME}\n", f"# {PROJECT_NAME}: the team's title\n")
+        git("commit", "--quiet", "--all", "--message", "Team title", cwd=workspace)
+        git("push", "--quiet", "origin", "main", cwd=workspace)
+        edit(
+            template / PROJECT_TEMPLATE / "README.md",
+            "# {{ cookiecutter.project_name }}\n",
+            "# {{ cookiecutter.project_name }}: the template's title\n",
+        )
+    else:
+        readme = template / PROJECT_TEMPLATE / "README.md"
+        readme.write_text(readme.read_text() + "\nTemplate v2: this line came with the weekly workflow.\n")
+    changelog = template / "CHANGELOG.md"
+    entry = (
+        "### Template v2 for the weekly workflow's test\n\n**Upgrade notes**\n- Set NEW_SETTING in each environment.\n"
+    )
+    edit(changelog, "## Unreleased\n\n", "## Unreleased\n\n" + entry + "\n")
+    git("commit", "--quiet", "--all", "--message", "Template v2", cwd=template)
+
+    # GitHub's side: the push URL leads to the bare repository, and gh records what it is asked.
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "gh").write_text(GH_STAND_IN)
+    (tools / "gh").chmod(0o755)
+    calls = tmp_path / "gh-calls"
+    gitconfig = tmp_path / "gitconfig"
+    push_url = "https://x-access-token:token-for-tests@github.com/acme/acme_cloud.git"
+    gitconfig.write_text(f'[url "{remote}"]\n\tinsteadOf = {push_url}\n')
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    runner = Runner(
+        workspace,
+        runner_python,
+        temp,
+        chromium,
+        expressions={
+            "secrets.TEMPLATE_UPDATE_TOKEN || github.token": "token-for-tests",
+            "github.event.repository.default_branch": "main",
+        },
+        extra_path=[tools],
+        extra_env={"GH_CALLS": str(calls), "GIT_CONFIG_GLOBAL": str(gitconfig), "GITHUB_REPOSITORY": "acme/acme_cloud"},
+    )
+
+    runner.run_job("template-update.yml", "check")
+    assert runner.job_runs("template-update.yml", "update"), "cruft check should have found the new commit"
+    runner.run_job("template-update.yml", "update")
+
+    pushed = run(["git", "show", "template-update:.cruft.json"], cwd=remote).stdout
+    assert json.loads(pushed)["commit"] == head(template)
+    pushed_readme = run(["git", "show", "template-update:README.md"], cwd=remote).stdout
+    create = [line for line in calls.read_text().splitlines() if line.startswith("pr create")]
+    assert len(create) == 1, calls.read_text()
+    assert "--base main --head template-update" in create[0], create[0]
+    body = Path(f"{calls}.body").read_text()
+    assert "### Template v2 for the weekly workflow's test" in body and "Set NEW_SETTING" in body, body
+    assert head(template)[:12] in body, body
+    if conflict:
+        assert "--draft" in create[0], create[0]
+        assert "**Conflicts to resolve**" in body and "- `README.md`" in body, body
+        assert "<<<<<<< ours" in pushed_readme, pushed_readme[:400]
+    else:
+        assert "--draft" not in create[0], create[0]
+        assert "Conflicts" not in body, body
+        assert "Template v2: this line came with the weekly workflow." in pushed_readme
