@@ -189,7 +189,7 @@ else:
 DB_REQUEST_SLOTS = env.int("DB_REQUEST_SLOTS", default=0)
 DB_ADMISSION_WAIT = env.float("DB_ADMISSION_WAIT", default=1.0)  # seconds to wait for a slot
 DB_STALL_AFTER = env.float("DB_STALL_AFTER", default=1.0)  # all slots held this long: stop waiting
-DB_REQUEST_DEADLINE = env.float("DB_REQUEST_DEADLINE", default=8.0)  # then the connection is cut
+DB_REQUEST_DEADLINE = env.float("DB_REQUEST_DEADLINE", default=6.0)  # then the connection is cut
 READY_DEADLINE = env.float("READY_DEADLINE", default=2.0)  # /api/v1/ready/'s own deadline
 DB_RETRY_AFTER = env.int("DB_RETRY_AFTER", default=5)  # the Retry-After of a 503
 

@@ -132,6 +132,8 @@ def deploy(workdir):
     tenants = {
         "acme": SeededTenant("acme", "Acme Inc.", 1),
         "globex": SeededTenant("globex", "Globex Corporation", 2),
+        # The API fuzzer's (test_api_fuzzing.py): whatever it creates, changes or deletes stays there.
+        "initech": SeededTenant("initech", "Initech", 3),
     }
     for tenant in tenants.values():
         tenant.marker = f"{tenant.slug}-marker-{secrets.token_hex(6)}"

@@ -41,6 +41,7 @@ class Admission:
         self.stall_after = stall_after
         self._free = threading.BoundedSemaphore(slots)
         self._lock = threading.Lock()
+        self._taken = 0  # slots held now
         self._holders = {}  # thread id -> (started, deadline, connection wrappers, ids of cut connections)
         self._watchdog = None
         self._pid = None
@@ -48,7 +49,7 @@ class Admission:
     def stalled(self):
         """True when every slot is taken and the oldest holder has waited longer than stall_after."""
         with self._lock:
-            if len(self._holders) < self.slots:
+            if self._taken < self.slots or not self._holders:
                 return False
             oldest = min(holder[0] for holder in self._holders.values())
         return time.monotonic() - oldest > self.stall_after
@@ -71,18 +72,30 @@ class Admission:
     def slot(self, deadline, wait=None):
         """Hold a slot for the block; its database connections are cut after ``deadline`` seconds."""
         self._acquire(self.wait if wait is None else wait)
+        with self._lock:
+            self._taken += 1
+        try:
+            with self.deadline(deadline):
+                yield
+        finally:
+            with self._lock:
+                self._taken -= 1
+            self._free.release()
+
+    @contextmanager
+    def deadline(self, seconds):
+        """Cut the database connections of this thread that still work ``seconds`` from now."""
         self._ensure_watchdog()
         ident = threading.get_ident()
         started = time.monotonic()
         with self._lock:
             # Django's connections are per thread: these are the ones this block will use.
-            self._holders[ident] = (started, started + deadline, list(connections.all()), set())
+            self._holders[ident] = (started, started + seconds, list(connections.all()), set())
         try:
             yield
         finally:
             with self._lock:
                 del self._holders[ident]
-            self._free.release()
 
     def _ensure_watchdog(self):
         # Threads do not survive gunicorn's fork: start one in each worker, on first use.

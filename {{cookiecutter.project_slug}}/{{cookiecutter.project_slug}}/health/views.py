@@ -8,9 +8,11 @@
 """
 
 import logging
+import threading
+from concurrent.futures import Future
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
@@ -19,12 +21,14 @@ from rest_framework.response import Response
 
 from {{ cookiecutter.project_slug }}.tenancy.isolation import readiness_checks
 
-from .admission import NoSlot, admission
+from .admission import admission
 
 logger = logging.getLogger(__name__)
-# Seconds readiness waits for a database slot: a busy process is "not ready" soon enough for
-# the probe's own timeout, which READY_DEADLINE plus this stays under (3 s).
-READY_SLOT_WAIT = 0.5
+BUSY = "busy: every database slot of this process has been waiting on the database"
+NO_ANSWER = "no answer within the readiness deadline"
+STILL_RUNNING = "no answer: the previous readiness check is still waiting on the database"
+_running = {"check": None}  # the check in flight in this process, if any
+_running_lock = threading.Lock()
 
 ReadyAnswer = inline_serializer(
     "ReadyAnswer",
@@ -62,15 +66,43 @@ def health(request):
 def ready(request):
     """Readiness: the database answers in time and every schema is migrated and usable."""
     names = ["database", *(name for name, _check in readiness_checks())]
-    try:
-        with admission.slot(deadline=settings.READY_DEADLINE, wait=READY_SLOT_WAIT):
-            failed = _failed_check()
-    except NoSlot:
-        logger.warning("readiness: no database slot free; every slot of this process waits on the database")
-        failed = {"database": "busy: every database slot of this process is waiting on the database"}
+    failed = _checks_within_deadline()
     if failed:
         return Response({"status": "unavailable", "failed": failed}, status=503)
     return Response({"status": "ok", "checks": dict.fromkeys(names, "ok")})
+
+
+def _checks_within_deadline():
+    """Run the checks in a thread of their own, on a connection of their own, for READY_DEADLINE.
+
+    The probe's thread only waits, so a check stuck on a stalled connection (cut by the
+    watchdog soon after) never holds it past the deadline; while one is stuck, the next
+    probe says so at once instead of starting another.
+    """
+    if admission.stalled():
+        logger.warning("readiness: %s", BUSY)
+        return {"database": BUSY}
+    with _running_lock:
+        if _running["check"] is not None and not _running["check"].done():
+            logger.warning("readiness: %s", STILL_RUNNING)
+            return {"database": STILL_RUNNING}
+        result = _running["check"] = Future()
+    threading.Thread(target=_run_checks, args=(result,), name="readiness-check", daemon=True).start()
+    try:
+        return result.result(timeout=settings.READY_DEADLINE)
+    except TimeoutError:
+        logger.warning("readiness: %s (%.1fs)", NO_ANSWER, settings.READY_DEADLINE)
+        return {"database": NO_ANSWER}
+
+
+def _run_checks(result):
+    try:
+        with admission.deadline(settings.READY_DEADLINE):
+            result.set_result(_failed_check())
+    except BaseException as exc:  # noqa: BLE001 - handed to the waiting probe, which reports it
+        result.set_exception(exc)
+    finally:
+        connections.close_all()  # this thread's own connections, never reused
 
 
 def _failed_check():
