@@ -47,7 +47,7 @@ def test_an_id_out_of_range_in_the_path_is_404(api, acme):
     assert_json_error(api("acme", acme.owner).get(f"/api/v1/projects/{HUGE}/"), 404)
 
 
-@pytest.mark.parametrize("value", ["1e999", "-1e999", HUGE, "-1", "1.5", '"x"', "true", "[1]", "{}"])
+@pytest.mark.parametrize("value", ["1e999", "-1e999", HUGE, "-1", '"x"', "true", "[1]", "{}"])
 def test_a_foreign_key_out_of_range_or_of_the_wrong_type_is_400(api, acme, data, value):
     body = '{"project": ' + value + ', "title": "t"}'
     assert_json_error(post_raw(api("acme", acme.owner), "/api/v1/tasks/", body), 400)

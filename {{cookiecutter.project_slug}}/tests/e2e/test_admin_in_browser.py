@@ -102,11 +102,13 @@ def test_session_carried_to_another_tenant_is_refused(tenant_browser, deployment
     """acme's owner's session cookie, replayed on globex's admin: 403, nothing of globex shown."""
     acme_context = tenant_browser("acme")
     signed_in(acme_context, deployment.tenants["acme"].owner_email)
-    session = next(cookie for cookie in acme_context.cookies() if cookie["name"] == "sessionid")
-    assert session["secure"] and session["httpOnly"]
+    # Production's name: __Host- keeps it to the host that set it (docs/production-settings.md).
+    session = next(cookie for cookie in acme_context.cookies() if cookie["name"] == "__Host-sessionid")
+    assert session["secure"] and session["httpOnly"] and session["path"] == "/"
     globex_context = tenant_browser("globex")
-    globex_host = deployment.host("globex").split(":")[0]
-    globex_context.add_cookies([{**session, "domain": globex_host, "path": "/"}])
+    # Replayed as a __Host- cookie must be: host-only (no Domain), for globex's origin.
+    replayed = {key: session[key] for key in ("name", "value", "secure", "httpOnly", "sameSite")}
+    globex_context.add_cookies([{**replayed, "url": deployment.origin("globex") + "/"}])
     page = globex_context.new_page()
     response = page.goto(PROJECTS)
     assert response.status == 403, page.content()

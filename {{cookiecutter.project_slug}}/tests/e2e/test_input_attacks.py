@@ -25,7 +25,7 @@ BODIES = {
     "truncated": '{"name": ',
     "not-an-object": "[1, 2, 3]",
 }
-FOREIGN_KEYS = {"1e999": "1e999", "beyond-bigint": HUGE, "negative": "-1", "float": "1.5", "list": "[1]"}
+FOREIGN_KEYS = {"1e999": "1e999", "beyond-bigint": HUGE, "negative": "-1", "list": "[1]", "object": "{}"}
 
 
 def raw(deployment, method, path, headers, body=None):

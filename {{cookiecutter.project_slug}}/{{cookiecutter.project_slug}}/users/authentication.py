@@ -5,6 +5,7 @@ Why knox rather than DRF's authtoken: DRF stores the bearer token itself in its 
 or a read of that table is every user's credentials), one per user, forever (docs/auth-and-permissions.md).
 """
 
+from django.utils import timezone
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework.exceptions import AuthenticationFailed
@@ -14,6 +15,7 @@ EXPIRED = "Token has expired; request a new one from /api/v1/auth/token/."
 
 def issue_token(user):
     """A new token for ``user``; only its digest is stored. Returns the token string."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     _instance, token = AuthToken.objects.create(user=user)
     return token
 
@@ -35,7 +37,9 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             raise
 
     def _cleanup_token(self, auth_token):
-        # knox deletes an expired token when it is presented: remember why it then fails.
-        removed = super()._cleanup_token(auth_token)
-        self._expired = self._expired or removed
-        return removed
+        # knox would delete an expired token when it is presented (and then call it "invalid"):
+        # keep refusing it as expired; the user's next sign-in deletes it (issue_token).
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            self._expired = True
+            return True
+        return False
