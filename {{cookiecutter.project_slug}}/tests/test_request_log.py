@@ -25,9 +25,10 @@ def log_lines():
 
 
 def test_each_request_writes_one_line_with_its_id_tenant_user_status_and_duration(api, acme, log_lines):
-    response = api("acme", acme.owner).get("/api/v1/projects/")
+    client = api("acme", acme.owner)  # signs in: a request line of its own
+    response = client.get("/api/v1/projects/")
     assert response.status_code == 200
-    request_lines = [line for line in log_lines() if line["logger"].endswith(".requests")]
+    request_lines = [line for line in log_lines() if line["logger"].endswith(".requests") and line["method"] == "GET"]
     assert len(request_lines) == 1
     line = request_lines[0]
     assert line["request_id"] == response["X-Request-ID"]

@@ -16,6 +16,8 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from django.core.signals import request_finished
+
 logger = logging.getLogger("{{ cookiecutter.project_slug }}.requests")
 _current_request = contextvars.ContextVar("current_request", default=None)
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -41,27 +43,33 @@ class RequestLogMiddleware:
     def __call__(self, request):
         offered = request.headers.get(REQUEST_ID_HEADER, "")
         request.request_id = offered if VALID_REQUEST_ID.match(offered) else uuid.uuid4().hex
-        token = _current_request.set(request)
+        # Set until request_finished, not only inside this middleware: Django logs a 4xx/5xx
+        # ("Not Found: /api/...") after every middleware has returned.
+        _current_request.set(request)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = request.request_id
-            logger.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": _user_id(request),
-                },
-            )
-            return response
-        finally:
-            _current_request.reset(token)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.request_id
+        logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": _user_id(request),
+            },
+        )
+        return response
+
+
+def _request_finished(**kwargs):
+    _current_request.set(None)
+
+
+request_finished.connect(_request_finished, dispatch_uid="request_log_finished")
 
 
 class RequestContextFilter(logging.Filter):

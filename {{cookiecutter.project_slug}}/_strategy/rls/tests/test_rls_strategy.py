@@ -286,3 +286,21 @@ def test_check_tenancy_refuses_a_runtime_role_that_can_set_role_to_the_owner(db,
     result = manage_py("check_tenancy", DATABASE_URL=f"postgres://{role}:suspect@{parts}")
     assert result.returncode != 0, result.stdout
     assert "member of the table owner" in result.stdout + result.stderr
+
+
+def test_ready_is_503_naming_privileges_when_the_runtime_role_lacks_a_grant(db, client):
+    """A runtime role without bootstrap's grants was an HTML 500; now a 503 naming the check, not the role."""
+    runtime = settings.DATABASES["default"]["USER"]
+    with owner_connection() as conn:
+        conn.execute(f'REVOKE SELECT ON projects_task FROM "{runtime}"')
+        try:
+            response = client.get("/api/v1/ready/", HTTP_HOST="10.0.0.9")
+        finally:
+            conn.execute(f'GRANT SELECT ON projects_task TO "{runtime}"')
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("application/json")
+    failed = response.json()["failed"]
+    assert list(failed) == ["privileges"]
+    assert "projects_task" in failed["privileges"]
+    assert runtime not in response.content.decode()
+    assert client.get("/api/v1/ready/", HTTP_HOST="10.0.0.9").status_code == 200
