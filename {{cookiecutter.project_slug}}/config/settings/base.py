@@ -215,6 +215,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         f"{PACKAGE}.api.throttling.TenantThrottle",
         f"{PACKAGE}.api.throttling.UserThrottle",
+        f"{PACKAGE}.api.throttling.AnonymousThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "tenant": env("THROTTLE_RATE_TENANT", default="3000/min"),

@@ -23,8 +23,9 @@ def is_api(request):
     return request.path_info.startswith(API_PREFIX)
 
 
-def database_unavailable():
-    response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
+def service_unavailable(detail=DATABASE_UNAVAILABLE):
+    """A JSON 503 that tells the client when to try again."""
+    response = JsonResponse({"detail": detail}, status=503)
     response["Retry-After"] = str(settings.DB_RETRY_AFTER)
     return response
 
@@ -39,7 +40,7 @@ def server_error(request):
     # Called inside Django's exception handling: sys.exc_info() is the exception being handled.
     exception = sys.exc_info()[1]
     if isinstance(exception, (OperationalError, InterfaceError)):
-        return database_unavailable()
+        return service_unavailable()
     if is_api(request):
         return JsonResponse({"detail": "A server error occurred."}, status=500)
     return defaults.server_error(request)

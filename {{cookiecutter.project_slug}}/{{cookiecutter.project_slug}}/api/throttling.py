@@ -13,19 +13,10 @@ from rest_framework.throttling import SimpleRateThrottle
 
 
 class ConfiguredRateThrottle(SimpleRateThrottle):
-    """A rate from settings at each request; no rate configured for the scope means no limit."""
-
-    def __init__(self):
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
+    """The scope's rate from settings at each request; no rate for the scope means no limit."""
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def allow_request(self, request, view):
-        if self.rate is None:
-            return True
-        return super().allow_request(request, view)
 
 
 class LoginAddressThrottle(ConfiguredRateThrottle):
@@ -63,22 +54,25 @@ class TenantThrottle(ConfiguredRateThrottle):
 
 
 class UserThrottle(ConfiguredRateThrottle):
-    """Requests of one signed-in user; anonymous requests by client address."""
+    """Requests of one signed-in user."""
 
     scope = "user"
 
     def get_cache_key(self, request, view):
-        if request.user and request.user.is_authenticated:
-            return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
-        return self.cache_format % {"scope": "anon", "ident": self.get_ident(request)}
-
-    def allow_request(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            self.scope = "anon"
-            self.rate = self.get_rate()
-            self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        if not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
-API_THROTTLES = [TenantThrottle, UserThrottle]
+class AnonymousThrottle(ConfiguredRateThrottle):
+    """Requests without credentials, by client address: schema and docs fetches, 401s."""
+
+    scope = "anon"
+
+    def get_cache_key(self, request, view):
+        if request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 LOGIN_THROTTLES = [LoginAddressThrottle, LoginAccountThrottle]

@@ -136,12 +136,15 @@ def _cut(wrapper, connection, elapsed):
         except OSError:
             return
     logger.warning(
-        "database connection %r cut after %.1fs without an answer (host %s, port %s)",
-        wrapper.alias,
-        elapsed,
-        wrapper.settings_dict.get("HOST") or wrapper.settings_dict.get("OPTIONS", {}).get("host"),
-        wrapper.settings_dict.get("PORT"),
+        "database connection %r cut after %.1fs without an answer (%s)", wrapper.alias, elapsed, address(wrapper)
     )
+
+
+def address(wrapper):
+    """Where ``wrapper`` connects, for the log only: never in an answer."""
+    params = wrapper.settings_dict
+    host = params.get("HOST") or params.get("OPTIONS", {}).get("host")
+    return f"host {host}, port {params.get('PORT')}, user {params.get('USER')}"
 
 
 def _default_slots():

@@ -6,7 +6,8 @@ through ALLOWED_HOSTS or the tenant lookup would turn a healthy server into a fa
 """
 
 from django.conf import settings
-from django.http import JsonResponse
+
+from {{ cookiecutter.project_slug }}.api.errors import service_unavailable
 
 from .admission import NoSlot, admission
 from .views import health, ready
@@ -39,6 +40,4 @@ class DatabaseAdmissionMiddleware:
             with admission.slot(deadline=settings.DB_REQUEST_DEADLINE):
                 return self.get_response(request)
         except NoSlot:
-            response = JsonResponse({"detail": BUSY}, status=503)
-            response["Retry-After"] = str(settings.DB_RETRY_AFTER)
-            return response
+            return service_unavailable(BUSY)

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from {{ cookiecutter.project_slug }}.tenancy.isolation import readiness_checks
 
-from .admission import admission
+from .admission import address, admission
 
 logger = logging.getLogger(__name__)
 BUSY = "busy: every database slot of this process has been waiting on the database"
@@ -113,15 +113,7 @@ def _failed_check():
             problem = check()
         except DatabaseError as exc:
             # The driver's message names the host, port, socket or role: the log gets it, the body not.
-            settings_dict = connection.settings_dict
-            logger.warning(
-                "readiness check %r failed (host %s, port %s, user %s): %s",
-                name,
-                settings_dict.get("HOST") or settings_dict.get("OPTIONS", {}).get("host"),
-                settings_dict.get("PORT"),
-                settings_dict.get("USER"),
-                str(exc).strip(),
-            )
+            logger.warning("readiness check %r failed (%s): %s", name, address(connection), str(exc).strip())
             return {name: "unavailable: the database refused or did not answer this check (see the server log)"}
         if problem:
             logger.warning("readiness check %r failed: %s", name, problem)
