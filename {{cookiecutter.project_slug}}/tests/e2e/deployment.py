@@ -170,6 +170,11 @@ def deploy(workdir):
         GUNICORN_GRACEFUL_TIMEOUT="5",
         # server_errors() reads gunicorn's access log: every answer, whatever the application logged.
         GUNICORN_ACCESS_LOG="-",
+        # A slow CI machine is not a stalled database: this server's load must never be shed.
+        # The defaults are tested on a server of their own (test_stalled_database.py).
+        DB_STALL_AFTER="30",
+        DB_ADMISSION_WAIT="30",
+        DB_REQUEST_DEADLINE="60",
     )
     deployment.log_path = workdir / "gunicorn.log"
     with deployment.log_path.open("w") as log:
