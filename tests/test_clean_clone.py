@@ -95,7 +95,11 @@ def test_the_clones_own_ci_and_migrate_job_pass_as_github_runs_them(cloned, runn
         with capsys.disabled():
             port = f"port {postgres.port}" + ("" if postgres.port == 5432 else " (5432 was taken; URLs localized)")
             print(f"\n{cloned.strategy}-{cloned.routing} clone CI on PostgreSQL {port}: {summary}")
-            figures = [line for line in test_output.splitlines() if "requests/s" in line or "s/tenant" in line]
+            figures = [
+                line
+                for line in test_output.splitlines()
+                if "requests/s" in line or "s/tenant" in line or line.startswith(("stalled database", "API fuzzer"))
+            ]
             print(*(f"  {line}" for line in runner.log + deployer.log + figures), sep="\n")
     finally:
         postgres.stop()

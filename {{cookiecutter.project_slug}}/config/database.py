@@ -43,6 +43,36 @@ def with_database_name(url, name):
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+# Every wait on the database is bounded (docs/database-timeouts.md). Web processes get short
+# limits: a request that waits longer has already failed its user. Management commands
+# (manage.py sets DATABASE_TIMEOUT_PROFILE=command: migrations, bootstrap) may run long
+# statements, but still give up on a lock quickly rather than queue every request behind it.
+TIMEOUT_PROFILE_VARIABLE = "DATABASE_TIMEOUT_PROFILE"
+TIMEOUTS = {
+    # variable: (PostgreSQL setting, web default, command default); "0" means no limit.
+    "DB_STATEMENT_TIMEOUT": ("statement_timeout", "5s", "30min"),
+    "DB_LOCK_TIMEOUT": ("lock_timeout", "2s", "10s"),
+    "DB_IDLE_IN_TRANSACTION_TIMEOUT": ("idle_in_transaction_session_timeout", "30s", "10min"),
+}
+# Seconds to establish a connection (TCP, TLS and authentication), for every process.
+CONNECT_TIMEOUT_VARIABLE = "DB_CONNECT_TIMEOUT"
+CONNECT_TIMEOUT_DEFAULT = "2"
+
+
+def timeout_profile():
+    return "command" if os.environ.get(TIMEOUT_PROFILE_VARIABLE) == "command" else "web"
+
+
+def session_options(profile=None):
+    """libpq ``options``: the server-side limits of this process's sessions."""
+    column = 2 if (profile or timeout_profile()) == "command" else 1
+    settings = []
+    for variable, spec in TIMEOUTS.items():
+        value = os.environ.get(variable + ("_COMMAND" if column == 2 else ""), spec[column])
+        settings.append(f"-c {spec[0]}={value}")
+    return " ".join(settings)
+
+
 def database(url):
     config = environ.Env.db_url_config(url)
     config["ENGINE"] = ENGINE
@@ -50,6 +80,12 @@ def database(url):
     # which the isolation tests check on reused connections.
     config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     config["CONN_HEALTH_CHECKS"] = True
+    options = config.setdefault("OPTIONS", {})
+    options["connect_timeout"] = int(os.environ.get(CONNECT_TIMEOUT_VARIABLE, CONNECT_TIMEOUT_DEFAULT))
+    options["options"] = " ".join(filter(None, [options.get("options"), session_options()]))
+    # A dead peer (a host that vanished) is noticed in about 30 s instead of the kernel's two
+    # hours. It cannot end a stall where the peer still acknowledges bytes: health/admission.py does.
+    options.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3)
     return config
 
 

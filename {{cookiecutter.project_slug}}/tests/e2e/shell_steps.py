@@ -9,10 +9,9 @@ import os
 from datetime import timedelta
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 from {{ cookiecutter.project_slug }}.tenancy.models import Membership, Tenant
@@ -39,7 +38,7 @@ def seed():
 
 
 def expire_token(email):
-    """Age the user's API token past AUTH_TOKEN_TTL_SECONDS, as if that much time had passed."""
-    past = timezone.now() - timedelta(seconds=settings.AUTH_TOKEN_TTL_SECONDS + 60)
-    if Token.objects.filter(user__email=email).update(created=past) != 1:
+    """Age the user's API tokens past their expiry, as if AUTH_TOKEN_TTL_SECONDS had passed."""
+    past = timezone.now() - timedelta(seconds=60)
+    if AuthToken.objects.filter(user__email=email).update(expiry=past) == 0:
         raise SystemExit(f"{email} has no API token to expire: request one from /api/v1/auth/token/ first.")

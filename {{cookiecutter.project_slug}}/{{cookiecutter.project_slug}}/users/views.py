@@ -1,25 +1,56 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework.permissions import AllowAny
+from django.contrib.auth.signals import user_logged_out
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .authentication import fresh_token
+from {{ cookiecutter.project_slug }}.api.throttling import LOGIN_THROTTLES
+
+from .authentication import ExpiringTokenAuthentication, issue_token
 from .serializers import TokenRequestSerializer, TokenSerializer
 
 
 class ObtainTokenView(APIView):
-    """Exchange an email and password for an API token (``Authorization: Token <token>``).
+    """Exchange an email and password for a new API token (``Authorization: Token <token>``).
 
+    Every sign-in issues a new token (one per device or session); only its digest is stored.
     Users are global, so this answers on any host; which tenants the token can reach is
-    decided per request by the user's memberships.
+    decided per request by the user's memberships. Throttled per client address and per account.
     """
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = LOGIN_THROTTLES
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token = fresh_token(serializer.validated_data["user"])
-        return Response({"token": token.key})
+        return Response({"token": issue_token(serializer.validated_data["user"])})
+
+
+class LogoutView(APIView):
+    """End the token this request is sent with: its next use is a 401."""
+
+    authentication_classes = [ExpiringTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="the token is revoked")})
+    def post(self, request):
+        request.auth.delete()
+        user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    """End every token of the signed-in user, on every device: all of them answer 401 from now on."""
+
+    authentication_classes = [ExpiringTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="every token of the user is revoked")})
+    def post(self, request):
+        request.user.auth_token_set.all().delete()
+        user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -209,3 +209,98 @@ def test_ready_is_503_naming_a_pending_migration(db, client):
             owner.execute("INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)", removed)
     assert response.status_code == 503
     assert "projects.0002_row_level_security" in response.json()["failed"]["migrations"]["database"]
+
+
+# --- the runtime role check: every way a role could get past the policies ----------------------
+
+SUSPECT_ROLE = "suspect_runtime_role"
+
+
+def superuser_test_database():
+    """An autocommit superuser connection to the test database itself."""
+    import psycopg
+
+    url = with_database_name(superuser_database_url(), settings.DATABASES["default"]["NAME"])
+    return psycopg.connect(url, autocommit=True)
+
+
+@pytest.fixture
+def suspect_role():
+    """suspect_role(*statements): a NOINHERIT login role made by a superuser, then ``statements``
+    ("{role}" is its name, "{owner}" the table owner's); dropped afterwards. Returns its name."""
+    conn = superuser_test_database()
+    names = {"role": f'"{SUSPECT_ROLE}"', "owner": f'"{settings.DATABASES["owner"]["USER"]}"'}
+
+    def make(*statements):
+        conn.execute("CREATE ROLE {role} LOGIN NOINHERIT PASSWORD 'suspect'".format(**names))
+        for statement in statements:
+            conn.execute(statement.format(**names))
+        return SUSPECT_ROLE
+
+    yield make
+    if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [SUSPECT_ROLE]).fetchone():
+        conn.execute("DROP OWNED BY {role}".format(**names))
+        conn.execute("DROP ROLE {role}".format(**names))
+    conn.execute("DROP ROLE IF EXISTS suspect_bypass")
+    conn.close()
+
+
+def test_a_plain_role_passes_the_runtime_role_check(db, suspect_role):
+    assert runtime_role_problems(role=suspect_role()) == []
+
+
+@pytest.mark.parametrize(
+    "grant",
+    [
+        "GRANT {owner} TO {role}",  # NOINHERIT: nothing inherited, but SET ROLE works
+        "GRANT {owner} TO {role} WITH INHERIT FALSE, SET TRUE",
+        "GRANT {owner} TO {role} WITH INHERIT FALSE, SET FALSE",  # still a member: refused too
+    ],
+    ids=["noinherit-member", "set-only-member", "bare-member"],
+)
+def test_a_member_of_the_table_owner_in_any_form_is_refused(db, suspect_role, grant):
+    problems = runtime_role_problems(role=suspect_role(grant))
+    assert any("member of the table owner" in problem for problem in problems), problems
+
+
+def test_a_member_of_a_bypassrls_role_is_refused(db, suspect_role):
+    role = suspect_role("CREATE ROLE suspect_bypass NOLOGIN BYPASSRLS", "GRANT suspect_bypass TO {role}")
+    problems = runtime_role_problems(role=role)
+    assert any("suspect_bypass" in problem for problem in problems), problems
+
+
+def test_a_role_that_can_create_in_the_public_schema_is_refused(db, suspect_role):
+    problems = runtime_role_problems(role=suspect_role("GRANT CREATE ON SCHEMA public TO {role}"))
+    assert any("CREATE in the schema" in problem for problem in problems), problems
+
+
+def test_check_tenancy_refuses_a_runtime_role_that_can_set_role_to_the_owner(db, suspect_role):
+    """The attack of the report: a NOINHERIT member of the owner passed, then SET ROLE and disabled FORCE RLS."""
+    role = suspect_role(
+        "GRANT {owner} TO {role}",
+        "GRANT USAGE ON SCHEMA public TO {role}",
+        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+    )
+    base_url = with_database_name(superuser_database_url(), settings.DATABASES["default"]["NAME"].removeprefix("test_"))
+    parts = base_url.split("://", 1)[1].split("@", 1)[1]
+    result = manage_py("check_tenancy", DATABASE_URL=f"postgres://{role}:suspect@{parts}")
+    assert result.returncode != 0, result.stdout
+    assert "member of the table owner" in result.stdout + result.stderr
+
+
+def test_ready_is_503_naming_privileges_when_the_runtime_role_lacks_a_grant(db, client):
+    """A runtime role without bootstrap's grants was an HTML 500; now a 503 naming the check, not the role."""
+    runtime = settings.DATABASES["default"]["USER"]
+    with owner_connection() as conn:
+        conn.execute(f'REVOKE SELECT ON projects_task FROM "{runtime}"')
+        try:
+            response = client.get("/api/v1/ready/", HTTP_HOST="10.0.0.9")
+        finally:
+            conn.execute(f'GRANT SELECT ON projects_task TO "{runtime}"')
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("application/json")
+    failed = response.json()["failed"]
+    assert list(failed) == ["privileges"]
+    assert "projects_task" in failed["privileges"]
+    assert runtime not in response.content.decode()
+    assert client.get("/api/v1/ready/", HTTP_HOST="10.0.0.9").status_code == 200

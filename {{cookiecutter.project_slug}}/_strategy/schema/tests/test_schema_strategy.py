@@ -1,5 +1,7 @@
 """The schema strategy's own guarantees: cloned tenant schemas, and readiness per schema."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -7,6 +9,8 @@ from django_tenants.utils import schema_context, schema_exists
 
 from {{ cookiecutter.project_slug }}.tenancy.isolation import BASE_SCHEMA, pending_migrations
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant, delete_tenant
+
+from .conftest import autocommit_connection
 
 
 def tables_in(schema):
@@ -41,22 +45,43 @@ def test_delete_tenant_drops_its_schema(db):
     assert not schema_exists("doomed")
 
 
+@contextmanager
+def committed(do, undo):
+    """Run ``do`` and commit it (readiness checks on a connection of its own), then ``undo(conn, rows)``."""
+    with autocommit_connection(connection.settings_dict, connection.settings_dict["NAME"]) as conn:
+        cursor = conn.execute(do)
+        rows = cursor.fetchall() if cursor.description else []
+        try:
+            yield
+        finally:
+            undo(conn, rows)
+
+
+def reinsert_migrations(conn, rows):
+    with conn.cursor() as cursor:
+        cursor.executemany("INSERT INTO acme.django_migrations (id, app, name, applied) VALUES (%s, %s, %s, %s)", rows)
+
+
 def test_ready_is_503_naming_a_tenant_schema_with_a_pending_migration(db, client, acme):
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM acme.django_migrations WHERE app = 'projects'")
-    response = client.get("/api/v1/ready/", HTTP_HOST="localhost")
-    assert response.status_code == 503
-    assert "acme" in response.json()["failed"]["migrations"]
-    with pytest.raises(CommandError, match="violation"):
-        call_command("check_tenancy")
+    with committed(
+        "DELETE FROM acme.django_migrations WHERE app = 'projects' RETURNING id, app, name, applied",
+        reinsert_migrations,
+    ):
+        response = client.get("/api/v1/ready/", HTTP_HOST="localhost")
+        assert response.status_code == 503
+        assert "acme" in response.json()["failed"]["migrations"]
+        with pytest.raises(CommandError, match="violation"):
+            call_command("check_tenancy")
 
 
 def test_ready_is_503_when_a_tenant_schema_is_missing(db, client, acme):
-    with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA globex CASCADE")
-    response = client.get("/api/v1/ready/", HTTP_HOST="localhost")
-    assert response.status_code == 503
-    assert "globex" in response.json()["failed"]["migrations"]
+    with committed(
+        "ALTER SCHEMA globex RENAME TO globex_hidden",
+        lambda conn, rows: conn.execute("ALTER SCHEMA globex_hidden RENAME TO globex"),
+    ):
+        response = client.get("/api/v1/ready/", HTTP_HOST="localhost")
+        assert response.status_code == 503
+        assert "globex" in response.json()["failed"]["migrations"]
 
 
 def test_the_tenant_commands_are_not_django_tenants_own(db):

@@ -76,6 +76,7 @@ def bootstrap_steps():
     return [
         ("database roles (owner and runtime role)", _check_roles),
         ("migrations, as the table owner (tables and their policies)", _migrate),
+        ("shared cache table", lambda verbosity: _create_cache_table(verbosity, OWNER_ALIAS)),
         ("runtime role privileges", _grant_runtime_privileges),
         ("row level security on every tenant table", _verify_policies),
     ]
@@ -113,6 +114,20 @@ def _migrate(verbosity):
     call_command("migrate", database=OWNER_ALIAS, interactive=False, verbosity=verbosity)
 
 
+def _create_cache_table(verbosity, database):
+    """The database cache's table (throttle counters), unless the cache is Redis (REDIS_URL)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.core.management.commands.createcachetable import Command as CreateCacheTable
+
+    cache = caches["default"]
+    if isinstance(cache, DatabaseCache):
+        # Not `manage.py createcachetable`: the database router would skip the table.
+        command = CreateCacheTable()
+        command.verbosity = verbosity
+        command.create_table(database, cache._table, dry_run=False)
+
+
 def _grant_runtime_privileges(verbosity):
     runtime = sql.Identifier(_role_name(connection))
     statements = [
@@ -135,8 +150,14 @@ def _verify_policies(verbosity):
 # --- checks -------------------------------------------------------------------------------
 
 
-def runtime_role_problems(conn=None):
-    """Why the role of ``conn`` (the runtime connection) could read past the policies."""
+def runtime_role_problems(conn=None, role=None):
+    """Why ``role`` (default: the role of ``conn``, the runtime connection) could read past the policies.
+
+    Beyond superuser and BYPASSRLS: membership of a role that owns a table or could bypass RLS,
+    in any form. A NOINHERIT member, or one granted with INHERIT FALSE, still gets that role's
+    powers by ``SET ROLE`` (pg_has_role's MEMBER covers every form), then disables FORCE RLS.
+    And CREATE on the schema: a role that can create objects can shadow a table or function.
+    """
     conn = conn or connection
     with conn.cursor() as cursor:
         cursor.execute(
@@ -144,11 +165,20 @@ def runtime_role_problems(conn=None):
             SELECT r.rolname, r.rolsuper, r.rolbypassrls,
                    (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
-                      AND pg_has_role(r.oid, c.relowner, 'USAGE'))
-            FROM pg_roles r WHERE r.rolname = current_user
-            """
+                      AND pg_has_role(r.oid, c.relowner, 'USAGE')),
+                   (SELECT array_agg(DISTINCT o.rolname ORDER BY o.rolname)
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    JOIN pg_roles o ON o.oid = c.relowner
+                    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+                      AND o.oid <> r.oid AND pg_has_role(r.oid, o.oid, 'MEMBER')),
+                   (SELECT array_agg(p.rolname ORDER BY p.rolname) FROM pg_roles p
+                    WHERE p.oid <> r.oid AND (p.rolsuper OR p.rolbypassrls) AND pg_has_role(r.oid, p.oid, 'MEMBER')),
+                   has_schema_privilege(r.oid, current_schema(), 'CREATE')
+            FROM pg_roles r WHERE r.rolname = coalesce(%s, current_user)
+            """,
+            [role],
         )
-        role, superuser, bypassrls, owned_tables = cursor.fetchone()
+        role, superuser, bypassrls, owned_tables, owners, powerful, can_create = cursor.fetchone()
     problems = []
     if superuser:
         problems.append(f"the runtime role {role!r} is a superuser: superusers ignore every RLS policy")
@@ -159,7 +189,52 @@ def runtime_role_problems(conn=None):
             f"the runtime role {role!r} owns (or inherits the owner of) {owned_tables} table(s): "
             "requests must run as a role that owns nothing"
         )
+    if owners:
+        problems.append(
+            f"the runtime role {role!r} is a member of the table owner {', '.join(owners)}: SET ROLE gives it "
+            "the owner's powers (REVOKE the membership)"
+        )
+    if powerful:
+        problems.append(
+            f"the runtime role {role!r} is a member of {', '.join(powerful)} (superuser or BYPASSRLS): "
+            "SET ROLE bypasses every policy (REVOKE the membership)"
+        )
+    if can_create:
+        problems.append(
+            f"the runtime role {role!r} can CREATE in the schema: it could shadow tables or functions "
+            "(REVOKE CREATE ON SCHEMA public FROM it, and from PUBLIC)"
+        )
     return problems
+
+
+def privilege_problems():
+    """What the runtime role lacks of the privileges bootstrap grants (readiness's "privileges")."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND (
+                (c.relkind IN ('r', 'p') AND NOT (
+                    has_table_privilege(c.oid, 'SELECT') AND (c.relname = 'django_migrations' OR (
+                        has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'UPDATE')
+                        AND has_table_privilege(c.oid, 'DELETE')))))
+                OR (c.relkind = 'S' AND NOT has_sequence_privilege(c.oid, 'USAGE')))
+            ORDER BY c.relname
+            """
+        )
+        missing = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT has_schema_privilege('public', 'USAGE')")
+        (schema_usage,) = cursor.fetchone()
+    if not schema_usage:
+        return "the runtime role has no USAGE on schema public: run manage.py bootstrap"
+    if missing:
+        return f"the runtime role lacks privileges on {', '.join(missing)}: run manage.py bootstrap"
+    return None
+
+
+def readiness_checks():
+    """(name, check) pairs run by /api/v1/ready/ after "database"; a check returns its problem or None."""
+    return [("privileges", privilege_problems), ("migrations", pending_migrations)]
 
 
 def tenant_models():

@@ -61,6 +61,7 @@ def drop_tenant(tenant):
 def bootstrap_steps():
     return [
         ("shared migrations (public schema)", _migrate_shared),
+        ("shared cache table (public schema)", lambda verbosity: _create_cache_table(verbosity, "default")),
         ("public tenant", _ensure_public_tenant),
         (f"tenant template schema ({BASE_SCHEMA})", _migrate_base_schema),
         ("tenant migrations (every tenant schema)", _migrate_tenants),
@@ -69,6 +70,20 @@ def bootstrap_steps():
 
 def _migrate_shared(verbosity):
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
+
+
+def _create_cache_table(verbosity, database):
+    """The database cache's table (throttle counters), unless the cache is Redis (REDIS_URL)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.core.management.commands.createcachetable import Command as CreateCacheTable
+
+    cache = caches["default"]
+    if isinstance(cache, DatabaseCache):
+        # Not `manage.py createcachetable`: the database router would skip the table.
+        command = CreateCacheTable()
+        command.verbosity = verbosity
+        command.create_table(database, cache._table, dry_run=False)
 
 
 def _ensure_public_tenant(verbosity):
@@ -145,6 +160,14 @@ def pending_migrations(schemas=None):
         elif missing := _expected_migrations() - applied[schema]:
             pending[schema] = sorted(f"{app}.{name}" for app, name in missing)
     return pending
+
+
+def readiness_checks():
+    """(name, check) pairs run by /api/v1/ready/ after "database"; a check returns its problem or None.
+
+    One role owns every schema here, so there are no grants to check: only migrations.
+    """
+    return [("migrations", pending_migrations)]
 
 
 def isolation_violations():

@@ -1,0 +1,1 @@
+"""What every API endpoint shares: input limits, errors, throttles and request logs."""

@@ -1,0 +1,69 @@
+"""Every error under /api/ is JSON in DRF's shape, ``{"detail": "..."}``, whatever raised it.
+
+DRF answers its own errors in JSON; these cover the rest: Django's 404 and 500 handlers
+(config/urls.py), and any other non-JSON error (a 405 from a plain view, a 400 from host
+validation) rewritten by ApiErrorMiddleware. A database that fails or stalls mid-request
+(health/admission.py cuts stalled connections) is a 503 with Retry-After, not a 500.
+"""
+
+import sys
+from http import HTTPStatus
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.views import defaults
+
+API_PREFIX = "/api/"
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", settings.TENANT_HEADER)
+DATABASE_UNAVAILABLE = "The database is unavailable. Try again shortly."
+
+
+def is_api(request):
+    return request.path_info.startswith(API_PREFIX)
+
+
+def service_unavailable(detail=DATABASE_UNAVAILABLE):
+    """A JSON 503 that tells the client when to try again."""
+    response = JsonResponse({"detail": detail}, status=503)
+    response["Retry-After"] = str(settings.DB_RETRY_AFTER)
+    return response
+
+
+def not_found(request, exception=None):
+    if is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    # Called inside Django's exception handling: sys.exc_info() is the exception being handled.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return service_unavailable()
+    if is_api(request):
+        return JsonResponse({"detail": "A server error occurred."}, status=500)
+    return defaults.server_error(request)
+
+
+class ApiErrorMiddleware:
+    """Rewrite any error answer under /api/ that is not JSON into ``{"detail": <reason>}``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400 or not is_api(request):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        # A DRF error rendered by a view's own renderer (the schema's YAML, the docs' HTML) keeps its data.
+        data = getattr(response, "data", None)
+        if not isinstance(data, dict):
+            data = {"detail": HTTPStatus(response.status_code).phrase + "."}
+        rewritten = JsonResponse(data, status=response.status_code)
+        for header in KEPT_HEADERS:
+            if header in response:
+                rewritten[header] = response[header]
+        return rewritten
