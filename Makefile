@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint bake
+.PHONY: help install test lint bake contract
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -26,3 +26,6 @@ lint: install  ## ruff on the hooks and the template's tests
 
 bake: install  ## bake into ./build/ with the default answers (pass ARGS="tenancy_strategy=rls ...")
 	$(BIN)/cookiecutter . --no-input --overwrite-if-exists -o build $(ARGS)
+
+contract: install  ## refresh the committed OpenAPI schema (and front-end types) of each routing from fresh bakes
+	$(BIN)/python scripts/refresh_contract.py
