@@ -39,6 +39,7 @@ def install_overlay(folder, choice):
 def remove_frontend():
     """frontend=none: no front end, and nothing that would build, serve or test one."""
     shutil.rmtree(PROJECT / "frontend")
+    (PROJECT / "{{ cookiecutter.project_slug }}" / "spa.py").unlink()
     (PROJECT / "tests" / "e2e" / "test_frontend.py").unlink()
 
 

@@ -4,6 +4,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from {{ cookiecutter.project_slug }}.health.views import health, ready
+{%- if cookiecutter.frontend == "react" %}
+from {{ cookiecutter.project_slug }}.spa import index
+{%- endif %}
 from {{ cookiecutter.project_slug }}.users.views import MeView, ObtainTokenView
 
 urlpatterns = [
@@ -15,4 +18,8 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     # Swagger UI from drf-spectacular-sidecar's static files: pinned, and no CDN needed.
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="api-docs"),
+{%- if cookiecutter.frontend == "react" %}
+    # The React front end (frontend/), built into frontend/dist/.
+    path("", index, name="frontend"),
+{%- endif %}
 ]

@@ -143,6 +143,14 @@ STORAGES = {
 {%- endif %}
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+{%- if cookiecutter.frontend == "react" %}
+
+# --- Front end --------------------------------------------------------------------------
+# The React app's build (make frontend-build; the image builds it): index.html is served at
+# / (config.urls_public), its assets under /static/app/ by whitenoise, like every static file.
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [("app", FRONTEND_DIST)] if FRONTEND_DIST.is_dir() else []
+{%- endif %}
 {%- if cookiecutter.tenancy_strategy == "schema" %}
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 {%- endif %}

@@ -26,7 +26,7 @@ class ObtainTokenView(APIView):
 
 
 class MeView(APIView):
-    """The signed-in user and the tenants they belong to: what a front end's tenant picker offers.
+    """The signed-in user and the tenants they belong to: what a tenant picker offers.
 
     Needs no tenant: memberships live with the users, outside every tenant.
     """
