@@ -145,7 +145,7 @@ def test_the_error_schema_check_rejects_bodies_without_a_string_detail():
     assert matches_error_schema({"detail": "name: required.", "name": ["required."]})
 
 
-def test_the_docs_page_loads_only_the_projects_own_static_files(client):
+def test_the_docs_page_loads_only_the_projects_own_static_files(client, db):
     response = client.get("/api/v1/docs/", HTTP_HOST=settings.BASE_DOMAIN)
     assert response.status_code == 200
     html = response.content.decode()
