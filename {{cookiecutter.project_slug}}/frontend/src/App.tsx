@@ -65,7 +65,13 @@ export function App() {
         <span>
           <span className="muted">{me.email}</span>{" "}
           {tenant && (
-            <button type="button" onClick={() => (setTenant(null), setProject(null))}>
+            <button
+              type="button"
+              onClick={() => {
+                setTenant(null);
+                setProject(null);
+              }}
+            >
               Switch tenant
             </button>
           )}{" "}
