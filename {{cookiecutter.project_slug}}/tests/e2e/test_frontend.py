@@ -86,7 +86,8 @@ def test_acme_owner_sees_creates_and_deletes_acme_projects(app_session, deployme
     session.page.get_by_label("Project name").fill(name)
     session.page.get_by_role("button", name="Create project", exact=True).click()
     session.projects().get_by_role("button", name=name, exact=True).wait_for()
-    made = [p for p in api("acme", acme.owner_email).get("/api/v1/projects/?limit=500").json()["results"] if p["name"] == name]
+    listed = api("acme", acme.owner_email).get("/api/v1/projects/?limit=500").json()["results"]
+    made = [project for project in listed if project["name"] == name]
     assert len(made) == 1, "the project the app created is not in acme's API"
 
     session.projects().get_by_role("button", name=name, exact=True).click()
@@ -100,7 +101,8 @@ def test_acme_owner_sees_creates_and_deletes_acme_projects(app_session, deployme
     session.projects().get_by_role("button", name=name, exact=True).wait_for(state="detached")
     assert api("acme", acme.owner_email).get(f"/api/v1/projects/{made[0]['id']}/").status == 404
     assert session.tenant_requests(), "the app made no tenant-scoped request"
-    assert all(a.status < 400 for a in session.tenant_requests()), [(a.url, a.status) for a in session.tenant_requests()]
+    statuses = [(answer.url, answer.status) for answer in session.tenant_requests()]
+    assert all(status < 400 for _url, status in statuses), statuses
     session.assert_never_shown(globex.marker)
 
 
@@ -116,7 +118,8 @@ def test_acme_owner_sees_the_seeded_projects_tasks(app_session, deployment):
 def test_acme_owner_picking_globex_is_refused_with_the_servers_message(app_session, deployment):
     acme, globex = deployment.tenants["acme"], deployment.tenants["globex"]
     session = app_session(acme.owner_email)
-    assert session.page.get_by_role("button", name="Open globex", exact=True).count() == 0, "globex offered to acme's owner"
+    offered = session.page.get_by_role("button", name="Open globex", exact=True)
+    assert offered.count() == 0, "globex offered to acme's owner"
     session.open_tenant("globex", by_slug=True)
     session.alert().get_by_text(NOT_A_MEMBER).wait_for()
     assert [a.status for a in session.tenant_requests()] == [403]
