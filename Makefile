@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint bake lock
+.PHONY: help install test lint bake lock contract
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -29,3 +29,6 @@ bake: install  ## bake into ./build/ with the default answers (pass ARGS="tenanc
 
 lock: install  ## regenerate every dependency variant's uv.lock (bakes each one and runs uv lock in it)
 	$(BIN)/python scripts/lock.py
+
+contract: install  ## refresh the committed OpenAPI schema (and front-end types) of each routing from fresh bakes
+	$(BIN)/python scripts/refresh_contract.py

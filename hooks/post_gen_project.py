@@ -1,9 +1,11 @@
-"""Shape the baked project to its answers: keep the chosen strategy, install its uv.lock,
-record the template in .cruft.json, write the local .env.
+"""Shape the baked project to its answers: keep the chosen strategy, routing and front end,
+install its uv.lock, stamp the committed OpenAPI schema with the project's names, record the
+template in .cruft.json, write the local .env.
 
-The template keeps every strategy-specific file under ``_strategy/<strategy>/``, mirroring
-the project tree. This hook copies the chosen one into place and deletes the rest, so the
-baked project holds one implementation and no trace of the other.
+The template keeps every strategy-specific file under ``_strategy/<strategy>/`` and every
+routing-specific one under ``_routing/<routing>/``, mirroring the project tree. This hook
+copies the chosen ones into place and deletes the rest, so the baked project holds one
+implementation and no trace of the other.
 """
 
 import json
@@ -15,8 +17,11 @@ from pathlib import Path
 
 from cookiecutter.config import BUILTIN_ABBREVIATIONS, get_user_config
 from cookiecutter.repository import expand_abbreviations, is_repo_url, is_zip_file
+import yaml  # PyYAML: a dependency of cookiecutter itself, so every bake has it
 
 STRATEGY = "{{ cookiecutter.tenancy_strategy }}"
+ROUTING = "{{ cookiecutter.tenant_routing }}"
+FRONTEND = "{{ cookiecutter.frontend }}"
 PROJECT = Path.cwd()
 # The answers, and their order as cookiecutter.json asks them (tojson sorts a dict's keys).
 CONTEXT = json.loads("""{{ cookiecutter | tojson }}""")
@@ -30,16 +35,62 @@ MACHINE_KEYS = {"_output_dir", "_repo_dir", "_checkout"}
 # Never merged by `cruft update`: cruft itself rewrites .cruft.json, and the rest is local state
 # (.env holds this machine's secret key; each bake writes its own).
 CRUFT_SKIP = [".cruft.json", ".env", ".venv", ".pgdata", "media", "staticfiles", "test-results"]
+# What the committed schema says that depends on the answers (the rest depends on the code).
+SCHEMA_INFO = {
+    # Written as config/settings/base.py writes them, so both read the same.
+    "title": "{{ cookiecutter.project_name }} API",
+    "description": "{{ cookiecutter.description }}",
+}
+BASE_DOMAIN = "{{ cookiecutter.domain_name }}"
 
 
-def install_strategy():
-    source = PROJECT / "_strategy" / STRATEGY
+def install_overlay(folder, choice):
+    source = PROJECT / folder / choice
     for path in sorted(source.rglob("*")):
         if path.is_file():
             target = PROJECT / path.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
-    shutil.rmtree(PROJECT / "_strategy")
+    shutil.rmtree(PROJECT / folder)
+
+
+def remove_frontend():
+    """frontend=none: no front end, and nothing that would build, serve or test one."""
+    shutil.rmtree(PROJECT / "frontend")
+    (PROJECT / "{{ cookiecutter.project_slug }}" / "spa.py").unlink()
+    (PROJECT / "tests" / "e2e" / "test_frontend.py").unlink()
+
+
+class SchemaDumper(yaml.SafeDumper):
+    """Writes YAML as ``manage.py spectacular`` does, so the stamped file is byte-identical to its output."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _represent_str(dumper, data):
+    node = dumper.represent_str(data)
+    node.style = "|" if "\n" in data else None
+    return node
+
+
+SchemaDumper.add_representer(str, _represent_str)
+
+
+def stamp_schema():
+    """openapi.yaml as this project's ``manage.py spectacular`` writes it: its title, description, domain.
+
+    The template commits the schema of each routing as baked with the default answers
+    (``make contract`` in the template refreshes them); only these values differ per bake.
+    """
+    path = PROJECT / "openapi.yaml"
+    schema = yaml.safe_load(path.read_text())
+    schema["info"].update(SCHEMA_INFO)
+    for server in schema.get("servers", []):
+        server["variables"]["base_domain"]["default"] = BASE_DOMAIN
+    path.write_text(
+        yaml.dump(schema, default_flow_style=False, sort_keys=False, allow_unicode=True, Dumper=SchemaDumper)
+    )
 
 
 def install_lock():
@@ -138,7 +189,11 @@ def write_local_env():
 
 
 def main():
-    install_strategy()
+    install_overlay("_strategy", STRATEGY)
+    install_overlay("_routing", ROUTING)
+    if FRONTEND == "none":
+        remove_frontend()
+    stamp_schema()
     install_lock()
     write_cruft_state()
     write_local_env()

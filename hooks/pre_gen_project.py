@@ -13,11 +13,13 @@ ANSWERS = {
     "tenancy_strategy": "{{ cookiecutter.tenancy_strategy }}",
     "tenant_routing": "{{ cookiecutter.tenant_routing }}",
     "domain_name": "{{ cookiecutter.domain_name }}",
+    "frontend": "{{ cookiecutter.frontend }}",
 }
 
 ALLOWED = {
     "tenancy_strategy": ("schema", "rls"),
     "tenant_routing": ("subdomain", "header"),
+    "frontend": ("react", "none"),
 }
 
 # Names the baked project already uses for its own modules or imports at top level.

@@ -99,6 +99,7 @@ def test_make_run_serves_acme_to_its_owner_and_refuses_globex(running):
         status, _body = request(port, "/api/v1/projects/", host=route["host"], headers=headers)
         assert status == expected, f"{slug}'s owner on acme: {status}"
     assert request(port, "/api/v1/ready/", host="unknown.localhost")[0] == 200
+    assert_front_end_served(port)
 
 
 # Runs in the clone's venv: the number of client connections to the embedded server, every 50 ms,
@@ -186,3 +187,18 @@ def test_make_run_holds_a_front_ends_parallel_load_with_bounded_connections(runn
     assert counts == {200: REQUESTS}, f"every request should answer 200: {counts}"
     assert len(samples) >= 10, f"too few connection samples during the load: {samples}"
     assert max(samples) <= bound, f"connections grew past gunicorn's pool ({bound}): {samples}"
+
+
+def fetch(port, path):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": f"localhost:{port}"})
+    with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310 - a fixed http:// URL
+        return response.status, response.read().decode()
+
+
+def assert_front_end_served(port):
+    """The react bake's app at / (built by make run), its script from the project's static files."""
+    status, html = fetch(port, "/")
+    assert status == 200 and '<div id="root">' in html, html[:500]
+    scripts = re.findall(r'src="(/static/app/assets/[^"]+\.js)"', html)
+    assert scripts, html
+    assert all(fetch(port, script)[0] == 200 for script in scripts)

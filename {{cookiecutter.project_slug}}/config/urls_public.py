@@ -4,7 +4,10 @@ from django.urls import path
 
 from {{ cookiecutter.project_slug }}.api.docs import ApiDocsView, ApiSchemaView
 from {{ cookiecutter.project_slug }}.health.views import health, ready
-from {{ cookiecutter.project_slug }}.users.views import LogoutAllView, LogoutView, ObtainTokenView
+{%- if cookiecutter.frontend == "react" %}
+from {{ cookiecutter.project_slug }}.spa import index
+{%- endif %}
+from {{ cookiecutter.project_slug }}.users.views import LogoutAllView, LogoutView, MeView, ObtainTokenView
 
 # Under /api/ every 404 and 500 is JSON (api/errors.py); both URLConfs name the same handlers.
 handler404 = "{{ cookiecutter.project_slug }}.api.errors.not_found"
@@ -17,6 +20,12 @@ urlpatterns = [
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("api/v1/auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("api/v1/auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
+    path("api/v1/auth/me/", MeView.as_view(), name="auth-me"),
     path("api/v1/schema/", ApiSchemaView.as_view(), name="openapi-schema"),
+    # Swagger UI from drf-spectacular-sidecar's static files: pinned, and no CDN needed.
     path("api/v1/docs/", ApiDocsView.as_view(url_name="openapi-schema"), name="api-docs"),
+{%- if cookiecutter.frontend == "react" %}
+    # The React front end (frontend/), built into frontend/dist/.
+    path("", index, name="frontend"),
+{%- endif %}
 ]

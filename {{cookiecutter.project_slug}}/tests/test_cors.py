@@ -1,4 +1,4 @@
-"""The React front end on another origin: CORS lets it send X-Tenant-ID and read it back."""
+"""A browser app on another origin: CORS lets it send X-Tenant-ID and read it back."""
 
 import pytest
 

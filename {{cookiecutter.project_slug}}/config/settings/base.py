@@ -48,6 +48,7 @@ SHARED_APPS = [
     "knox",
     "corsheaders",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "knox",
     "corsheaders",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 # Migrations and bootstrap run on this alias (the table owner); requests run on "default"
 # (a role that owns nothing and cannot bypass Row Level Security).
@@ -148,6 +150,14 @@ STORAGES = {
 {%- endif %}
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+{%- if cookiecutter.frontend == "react" %}
+
+# --- Front end --------------------------------------------------------------------------
+# The React app's build (make frontend-build; the image builds it): index.html is served at
+# / (config.urls_public), its assets under /static/app/ by whitenoise, like every static file.
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [("app", FRONTEND_DIST)] if FRONTEND_DIST.is_dir() else []
+{%- endif %}
 {%- if cookiecutter.tenancy_strategy == "schema" %}
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 {%- endif %}
@@ -203,7 +213,10 @@ REST_FRAMEWORK = {
     ],
     # Safe by default: every view needs a member of the request's tenant unless it opts out.
     "DEFAULT_PERMISSION_CLASSES": [f"{PACKAGE}.tenancy.permissions.IsTenantMember"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The schema as the server answers: tenant header, error answers (see api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": f"{PACKAGE}.api.schema.AutoSchema",
+    # Every error is {"detail": ...}; a 400 also lists the invalid fields (see api/errors.py).
+    "EXCEPTION_HANDLER": f"{PACKAGE}.api.errors.exception_handler",
     # Bad input is a 400, never a 500 (docs/input-limits.md).
     "DEFAULT_PARSER_CLASSES": [
         f"{PACKAGE}.api.parsers.StrictJSONParser",
@@ -237,6 +250,8 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+# The committed openapi.yaml is this schema; `make schema` rewrites it (a test compares them).
 SPECTACULAR_SETTINGS = {
     "TITLE": "{{ cookiecutter.project_name }} API",
     "DESCRIPTION": "{{ cookiecutter.description }}",
@@ -244,6 +259,24 @@ SPECTACULAR_SETTINGS = {
     # Document the whole API, whichever host or tenant asks for the schema.
     "SERVE_URLCONF": ROOT_URLCONF,
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get components of their own (ProjectRequest: no read-only id to send).
+    "COMPONENT_SPLIT_REQUEST": True,
+{%- if cookiecutter.tenant_routing == "subdomain" %}
+    # Subdomain routing: a tenant's operations are served on its own host.
+    "SERVERS": [
+        {
+            "url": "https://{tenant}.{base_domain}",
+            "description": "A tenant's host; the paths that need no tenant answer on the base domain too.",
+            "variables": {
+                "tenant": {"default": "acme", "description": "The tenant's slug."},
+                "base_domain": {"default": "{{ cookiecutter.domain_name }}", "description": "BASE_DOMAIN."},
+            },
+        }
+    ],
+{%- endif %}
+    # Swagger UI from the drf-spectacular-sidecar package's static files: pinned, offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

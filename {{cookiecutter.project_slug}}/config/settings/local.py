@@ -19,3 +19,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # nothing is collected outside production
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+{%- if cookiecutter.frontend == "react" and cookiecutter.tenant_routing == "subdomain" %}
+# The front end, served on http://localhost:<port>/, calls each tenant's host (acme.localhost:<port>):
+# other origins, allowed here for any local port unless CORS_ALLOWED_ORIGINS says otherwise.
+CORS_ALLOWED_ORIGIN_REGEXES = [] if CORS_ALLOWED_ORIGINS else [r"^http://localhost:\d+$"]  # noqa: F405
+{%- endif %}

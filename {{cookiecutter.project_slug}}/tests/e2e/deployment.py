@@ -147,6 +147,8 @@ def deploy(workdir):
     # otherwise to production's BASE_DIR/staticfiles (git-ignored), where the server reads them too.
     command_environment["STATIC_ROOT"] = str(workdir / "static")
     deployment = Deployment(free_port(), settings.TENANT_ROUTING, tenants, users, command_environment)
+    # A browser app served on the base domain calls the tenants' hosts (subdomain routing): CORS.
+    command_environment["CORS_ALLOWED_ORIGINS"] = deployment.origin(None)
 
     ensure_runtime_role()
     recreate_database(database_name(command_environment["DATABASE_URL"]))

@@ -1,9 +1,12 @@
-"""Every error under /api/ is JSON in DRF's shape, ``{"detail": "..."}``, whatever raised it.
+"""Every error under /api/ is JSON in one shape, ``{"detail": "..."}``, whatever raised it.
 
-DRF answers its own errors in JSON; these cover the rest: Django's 404 and 500 handlers
-(config/urls.py), and any other non-JSON error (a 405 from a plain view, a 400 from host
-validation) rewritten by ApiErrorMiddleware. A database that fails or stalls mid-request
-(health/admission.py cuts stalled connections) is a 503 with Retry-After, not a 500.
+DRF answers a validation error with the field errors alone (``{"name": ["..."]}``);
+exception_handler adds a ``detail`` that names the first of them, so a client reads every
+error the same way and the OpenAPI schema declares one error schema for every status. The
+rest: Django's 404 and 500 handlers (config/urls.py), and any other non-JSON error (a 405 from
+a plain view, a 400 from host validation) rewritten by ApiErrorMiddleware. A database that
+fails or stalls mid-request (health/admission.py cuts stalled connections) is a 503 with
+Retry-After, not a 500.
 """
 
 import sys
@@ -13,6 +16,9 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.views import defaults
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import exception_handler as drf_exception_handler
 
 API_PREFIX = "/api/"
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", settings.TENANT_HEADER)
@@ -67,3 +73,28 @@ class ApiErrorMiddleware:
             if header in response:
                 rewritten[header] = response[header]
         return rewritten
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, ValidationError):
+        response.data = with_detail(response.data)
+    return response
+
+
+def with_detail(data):
+    """The validation error ``data`` with a ``detail`` a person can read."""
+    if isinstance(data, list):
+        return {"detail": " ".join(str(message) for message in data)}
+    if "detail" in data:
+        return data
+    field, messages = next(iter(data.items()))
+    message = messages[0] if isinstance(messages, list) and messages else messages
+    prefix = "" if field in ("non_field_errors", "detail") else f"{field}: "
+    return {"detail": f"{prefix}{message}", **data}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer (documentation only: views never instantiate it)."""
+
+    detail = serializers.CharField(help_text="What went wrong, for a person to read.")

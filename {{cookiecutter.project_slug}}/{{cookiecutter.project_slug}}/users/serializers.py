@@ -2,7 +2,7 @@ from django.contrib.auth import authenticate
 from rest_framework import serializers
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class CredentialsSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"}, write_only=True)
 
@@ -16,3 +16,15 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+
+
+class MembershipSerializer(serializers.Serializer):
+    tenant = serializers.CharField(source="tenant.slug", help_text="The tenant's slug: what a request names it by.")
+    name = serializers.CharField(source="tenant.name")
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    memberships = MembershipSerializer(many=True)

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from {{ cookiecutter.project_slug }}.api.throttling import LOGIN_THROTTLES
 
 from .authentication import ExpiringTokenAuthentication, issue_token
-from .serializers import TokenRequestSerializer, TokenSerializer
+from .serializers import CredentialsSerializer, MeSerializer, TokenSerializer
 
 
 class ObtainTokenView(APIView):
@@ -23,9 +23,9 @@ class ObtainTokenView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = LOGIN_THROTTLES
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    @extend_schema(request=CredentialsSerializer, responses={200: TokenSerializer})
     def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer = CredentialsSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         return Response({"token": issue_token(serializer.validated_data["user"])})
 
@@ -54,3 +54,18 @@ class LogoutAllView(APIView):
         request.user.auth_token_set.all().delete()
         user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    """The signed-in user and the tenants they belong to: what a tenant picker offers.
+
+    Needs no tenant: memberships live with the users, outside every tenant.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = request.user
+        memberships = user.memberships.select_related("tenant").order_by("tenant__slug")
+        return Response(MeSerializer({"id": user.pk, "email": user.email, "memberships": memberships}).data)

@@ -1,0 +1,158 @@
+"""The OpenAPI contract: committed, valid, and true to what the server answers.
+
+A client is generated from openapi.yaml (the committed schema), so each test here is a way
+the generated client would be wrong: a stale file, a missing tenant header, an undocumented
+error, a request body that demands the read-only id.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.tenancy.middleware import is_tenant_scoped
+
+from .conftest import PROJECT_DIR, routing_headers
+
+COMMITTED = PROJECT_DIR / "openapi.yaml"
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """The schema as `manage.py spectacular --validate --fail-on-warn` writes it now (it fails on any warning)."""
+    path = Path(tmp_path_factory.mktemp("schema")) / "openapi.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
+    return path.read_text()
+
+
+@pytest.fixture(scope="module")
+def schema(generated):
+    return yaml.safe_load(generated)
+
+
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def test_the_committed_schema_is_the_codes_schema(generated):
+    assert yaml.safe_load(COMMITTED.read_text()) == yaml.safe_load(generated), (
+        "openapi.yaml differs from what the code documents: run `make schema` and commit what it rewrites."
+    )
+    assert COMMITTED.read_text() == generated, "openapi.yaml is not formatted as `make schema` writes it: run it."
+
+
+def test_every_tenant_scoped_operation_names_its_tenant(schema):
+    scoped = [(path, method, op) for path, method, op in operations(schema) if is_tenant_scoped(path)]
+    assert len(scoped) == 12, [f"{method} {path}" for path, method, _op in scoped]
+    for path, method, operation in scoped:
+        headers = [p for p in operation.get("parameters", []) if p["in"] == "header"]
+        if settings.TENANT_ROUTING == "header":
+            assert [(p["name"], p["required"]) for p in headers] == [(settings.TENANT_HEADER, True)], (
+                f"{method} {path} does not require {settings.TENANT_HEADER}"
+            )
+        else:
+            assert headers == [], f"{method} {path}: subdomain routing names the tenant by its host"
+    if settings.TENANT_ROUTING == "subdomain":
+        (server,) = schema["servers"]
+        assert server["url"] == "https://{tenant}.{base_domain}"
+        assert set(server["variables"]) == {"tenant", "base_domain"}
+    else:
+        assert "servers" not in schema
+
+
+def test_every_operation_documents_the_errors_it_can_answer(schema):
+    for path, method, operation in operations(schema):
+        codes = set(operation["responses"])
+        expected = set()
+        if path not in ("/api/v1/health/", "/api/v1/ready/"):
+            expected.add("404")  # an unknown tenant, on any path the tenant middleware sees
+        if is_tenant_scoped(path):
+            expected |= {"401", "403"}
+            if settings.TENANT_ROUTING == "header":
+                expected.add("400")
+        if "requestBody" in operation:
+            expected.add("400")
+        if path == "/api/v1/auth/me/":
+            expected.add("401")
+        assert expected <= codes, f"{method} {path} documents {sorted(codes)}, not {sorted(expected - codes)}"
+        for code in codes - {"200", "201", "204", "503"}:
+            content = operation["responses"][code]["content"]["application/json"]["schema"]
+            assert content == {"$ref": "#/components/schemas/Error"}, f"{method} {path} {code}"
+
+
+def test_request_bodies_have_components_without_read_only_fields(schema):
+    components = schema["components"]["schemas"]
+    for name in ("ProjectRequest", "TaskRequest", "PatchedProjectRequest", "PatchedTaskRequest"):
+        assert "id" not in components[name]["properties"], name
+        assert "id" not in components[name].get("required", []), name
+    assert components["Project"]["properties"]["id"]["readOnly"] is True
+    create = schema["paths"]["/api/v1/projects/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert create == {"$ref": "#/components/schemas/ProjectRequest"}
+
+
+def test_an_error_schema_that_matches_a_real_body_is_required_detail(schema):
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["detail"]
+
+
+def matches_error_schema(body):
+    """True when ``body`` is what the Error schema allows: a string detail, fields with messages."""
+    if not isinstance(body, dict) or not isinstance(body.get("detail"), str):
+        return False
+    fields = [value for key, value in body.items() if key != "detail"]
+    return all(isinstance(v, str) or (isinstance(v, list) and all(isinstance(m, str) for m in v)) for v in fields)
+
+
+def test_the_servers_error_bodies_match_the_error_schema(api, acme, globex, data):
+    answers = {
+        "401 no credentials": APIClient(**routing_headers("acme")).get("/api/v1/projects/"),
+        "403 not a member": api("globex", acme.owner).get("/api/v1/projects/"),
+        "404 another tenant's object": api("acme", acme.owner).get(f"/api/v1/projects/{data['globex']['projects']}/"),
+        "404 unknown tenant": APIClient(**routing_headers("nosuchtenant")).get("/api/v1/projects/"),
+        "400 field errors": api("acme", acme.owner).post("/api/v1/projects/", {"name": ""}, format="json"),
+        "400 foreign key to another tenant": api("acme", acme.owner).post(
+            "/api/v1/tasks/", {"project": data["globex"]["projects"], "title": "x"}, format="json"
+        ),
+        "400 bad credentials": APIClient().post(
+            "/api/v1/auth/token/", {"email": acme.owner.email, "password": "wrong"}, format="json"
+        ),
+        "400 bad query parameter": api("acme", acme.owner).get("/api/v1/tasks/?project=abc"),
+    }
+    if settings.TENANT_ROUTING == "header":
+        answers["400 no tenant header"] = APIClient(HTTP_HOST=settings.BASE_DOMAIN).get("/api/v1/projects/")
+    else:
+        answers["404 no tenant (base domain)"] = APIClient(HTTP_HOST=settings.BASE_DOMAIN).get("/api/v1/projects/")
+    for name, response in answers.items():
+        assert response.status_code == int(name[:3]), f"{name}: {response.status_code} {response.content[:300]}"
+        assert matches_error_schema(response.json()), f"{name}: {response.content[:300]}"
+    field_error = answers["400 field errors"].json()
+    assert field_error["detail"].startswith("name: ") and field_error["name"], field_error
+    assert answers["400 bad credentials"].json()["detail"] == "Unable to sign in with these credentials."
+
+
+def test_the_error_schema_check_rejects_bodies_without_a_string_detail():
+    assert not matches_error_schema({"name": ["This field is required."]})
+    assert not matches_error_schema(["a message"])
+    assert not matches_error_schema({"detail": ["a list"]})
+    assert matches_error_schema({"detail": "name: required.", "name": ["required."]})
+
+
+def test_the_docs_page_loads_only_the_projects_own_static_files(client, db):
+    response = client.get("/api/v1/docs/", HTTP_HOST=settings.BASE_DOMAIN)
+    assert response.status_code == 200
+    html = response.content.decode()
+    urls = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
+    static = [url for url in urls if url.startswith(settings.STATIC_URL)]
+    assert static, f"the docs page loads no static file: {urls}"
+    assert set(urls) == set(static), f"the docs page loads files from elsewhere: {sorted(set(urls) - set(static))}"
+    assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", html), "the docs page names another host"
+    for url in static:
+        assert client.get(url, HTTP_HOST=settings.BASE_DOMAIN).status_code == 200, url

@@ -1,0 +1,22 @@
+"""The React front end's page, served by Django so that the app and the API share one origin.
+
+``make frontend-build`` (and the image's build) writes frontend/dist/; its index.html is
+answered here at ``/``, its assets by whitenoise under ``/static/app/`` (STATICFILES_DIRS).
+"""
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+from django.views.decorators.cache import never_cache
+
+
+@never_cache  # a new build's index.html names new asset files: never serve a cached one
+def index(request):
+    """GET /: the front end's index.html, or a 404 that says how to build it."""
+    page = settings.FRONTEND_DIST / "index.html"
+    if not page.is_file():
+        return HttpResponse(
+            "The front end is not built: run `make frontend-build` (make run does).",
+            status=404,
+            content_type="text/plain",
+        )
+    return FileResponse(page.open("rb"), content_type="text/html; charset=utf-8")
