@@ -12,7 +12,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from {{ cookiecutter.project_slug }}.tenancy.isolation import pending_migrations
+from {{ cookiecutter.project_slug }}.tenancy.isolation import readiness_problems
 
 
 @extend_schema(responses={200: OpenApiResponse(description='{"status": "ok"}')})
@@ -40,7 +40,7 @@ def ready(request):
             cursor.execute("SELECT 1")
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready", and is reported
         return Response({"status": "unavailable", "failed": {"database": str(exc).strip()}}, status=503)
-    pending = pending_migrations()
+    pending = readiness_problems()
     if pending:
         return Response({"status": "unavailable", "failed": {"migrations": pending}}, status=503)
     return Response({"status": "ok", "checks": {"database": "ok", "migrations": "ok"}})
