@@ -12,8 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 {%- if cookiecutter.tenancy_strategy == "schema" %}
 
-# django-tenants' backend sets the search_path to the active tenant's schema on every cursor.
-ENGINE = "django_tenants.postgresql_backend"
+# django-tenants' backend, setting the search_path once per transaction, inside it
+# ({{ cookiecutter.project_slug }}/tenancy/postgresql/base.py).
+ENGINE = "{{ cookiecutter.project_slug }}.tenancy.postgresql"
 {%- else %}
 
 ENGINE = "django.db.backends.postgresql"
@@ -50,7 +51,21 @@ def database(url):
     # which the isolation tests check on reused connections.
     config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     config["CONN_HEALTH_CHECKS"] = True
+    if transaction_pooling():
+        # Behind PgBouncer in transaction mode, consecutive transactions of one connection may
+        # run on different server connections: nothing may outlive a transaction there.
+        # Named server-side cursors and prepared statements do (PgBouncer < 1.21).
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = None
     return config
+
+
+def transaction_pooling():
+    """DATABASE_TRANSACTION_POOLING: DATABASE_URL points at a pooler in transaction mode."""
+    value = os.environ.get("DATABASE_TRANSACTION_POOLING", "false").strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no", ""):
+        raise ImproperlyConfigured(f"DATABASE_TRANSACTION_POOLING must be true or false, not {value!r}.")
+    return value in ("true", "1", "yes")
 
 
 def databases(*, embedded_ok, name_prefix=""):

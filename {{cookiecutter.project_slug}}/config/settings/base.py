@@ -23,6 +23,9 @@ TENANCY_STRATEGY = "{{ cookiecutter.tenancy_strategy }}"
 TENANT_ROUTING = "{{ cookiecutter.tenant_routing }}"
 BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
 TENANT_HEADER = "X-Tenant-ID"
+# Seconds a process keeps a resolved tenant (by slug or host); a change made in this process
+# clears it at once, other processes see it within this time. 0 turns the cache off.
+TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=30)
 # Paths served without a tenant by the public URLConf (auth, OpenAPI); every other path is
 # tenant-scoped and resolved through config.urls.
 PUBLIC_URLCONF = "config.urls_public"
@@ -167,7 +170,8 @@ REST_FRAMEWORK = {
     # Safe by default: every view needs a member of the request's tenant unless it opts out.
     "DEFAULT_PERMISSION_CLASSES": [f"{PACKAGE}.tenancy.permissions.IsTenantMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # DRF's limit/offset pagination, with the total counted by the page's own query.
+    "DEFAULT_PAGINATION_CLASS": f"{PACKAGE}.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
 AUTH_TOKEN_TTL_SECONDS = env.int("AUTH_TOKEN_TTL_SECONDS", default=7 * 24 * 3600)

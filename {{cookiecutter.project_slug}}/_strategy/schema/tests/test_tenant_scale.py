@@ -13,9 +13,7 @@ from {{ cookiecutter.project_slug }}.tenancy.isolation import current_migration_
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
 
-from config.database import database_url, with_database_name
-
-from .conftest import autocommit_connection, database_admin_settings, manage_py, recreate_database
+from .conftest import autocommit_connection, bootstrapped_database, database_admin_settings, manage_py
 
 WARM_UP = 10
 CREATIONS = 40
@@ -98,15 +96,6 @@ for index in range(creations):
 memory.append(session_memory())
 print(json.dumps({"memory": memory, "statements": statements}))
 """
-
-
-def bootstrapped_database(name):
-    """The manage.py environment of a new database ``test_<name>``, bootstrapped."""
-    recreate_database(f"test_{name}")
-    env = {"DATABASE_URL": with_database_name(database_url("DATABASE_URL", embedded_ok=True), name)}
-    result = manage_py("bootstrap", **env)
-    assert result.returncode == 0, result.stderr
-    return env
 
 
 def test_tenant_creation_stays_flat_in_one_process():

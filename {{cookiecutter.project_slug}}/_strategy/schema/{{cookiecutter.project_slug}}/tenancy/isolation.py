@@ -8,11 +8,12 @@ import functools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import get_public_schema_name, schema_exists
 from django_tenants.utils import tenant_context as _tenant_context
@@ -27,13 +28,19 @@ BASE_SCHEMA = settings.TENANT_BASE_SCHEMA
 RESERVED_SLUGS = {BASE_SCHEMA.replace("_", "-"), "pg-catalog", "information-schema"}
 
 
+@contextmanager
 def tenant_context(tenant):
-    """Run the block with the connection's search_path set to the tenant's schema.
+    """Run the block as ``tenant``: inside a transaction whose search_path is its schema.
 
     Use it wherever code runs outside a request: management commands, data migrations,
-    background jobs. Requests get it from TenantMiddleware.
+    background jobs. Requests get it from TenantMiddleware. The search_path is set for the
+    transaction only (tenancy/postgresql/base.py): it ends with it, so a pooled connection
+    never carries it into the next request, behind PgBouncer in transaction mode too.
     """
-    return _tenant_context(tenant)
+    # The tenant outside the transaction: its end (COMMIT, or RELEASE of a nested one) runs
+    # while the search_path is still the tenant's, so it is not set once more just for that.
+    with _tenant_context(tenant), transaction.atomic():
+        yield
 
 
 def schema_name_for(slug):
