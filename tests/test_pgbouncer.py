@@ -94,13 +94,14 @@ def postgres(baked_for_pooling, workdir):
         run(as_system_user([*pg_ctl, "-m", "fast", "-w", "stop"]), cwd=workdir)
 
 
-# The production roles of the rls strategy (docs/production-roles.md): the owner may create
-# databases (the e2e suite makes its own); the runtime role is made by the suite itself.
+# The production roles of the rls strategy (docs/production-roles.md), made by the DBA: the
+# owner (it may create databases: the e2e suite makes its own) and the runtime role.
 CREATE_ROLES = f"""
 import sys, psycopg
 port = int(sys.argv[1])
 with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
     conn.execute("CREATE ROLE {OWNER} LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB")
+    conn.execute("CREATE ROLE {RUNTIME} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
 """
 
 
