@@ -13,24 +13,29 @@ import socket
 import statistics
 import subprocess
 import sys
+{%- if cookiecutter.tenancy_strategy == "schema" %}
 import tempfile
+{%- endif %}
 import threading
 import time
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
+{%- if cookiecutter.tenancy_strategy == "schema" %}
 
 from bench import migrations_app
+{%- endif %}
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATABASE = "bench"  # the settings add the test_ prefix
 CLIENTS = 8
-STRATEGY = None  # read from the project's settings in main()
+{%- if cookiecutter.tenancy_strategy == "schema" %}
 
 
 def environment(database=DATABASE, extra_app_root=None):
-    """The environment of a benchmark process on ``test_<database>``."""
+    """The environment of a benchmark process on ``test_<database>`` (with a generated tenant app
+    from ``extra_app_root``)."""
     from config import dev_database
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
@@ -40,6 +45,18 @@ def environment(database=DATABASE, extra_app_root=None):
         env["PYTHONPATH"] = os.pathsep.join([str(extra_app_root), str(PROJECT_DIR)])
         env["BENCH_EXTRA_APP"] = migrations_app.APP
     return env
+{%- else %}
+
+
+def environment(database=DATABASE):
+    """The environment of a benchmark process on ``test_<database>``."""
+    from config import dev_database
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    for variable in dev_database.ROLES:
+        env[variable] = dev_database.role_url(dev_database.ROLES[variable], database)
+    return env
+{%- endif %}
 
 
 def recreate(database):
@@ -71,11 +88,19 @@ def phase(name, env, **variables):
     if not lines:
         sys.exit(f"bench: phase {name} reported nothing:\n{output}")
     return json.loads(lines[-1].removeprefix("BENCH "))
+{%- if cookiecutter.tenancy_strategy == "schema" %}
 
 
 def fresh(database=DATABASE, extra_app_root=None):
     recreate(database)
     env = environment(database, extra_app_root)
+{%- else %}
+
+
+def fresh(database=DATABASE):
+    recreate(database)
+    env = environment(database)
+{%- endif %}
     manage("bootstrap", env=env)
     return env
 
@@ -199,26 +224,27 @@ def main():
             f"{made['memory_mb'][0]} -> {made['memory_mb'][1]} MB",
         )
     )
-    if strategy == "schema":
-        provisioned = phase("provisioning", env)
-        rows.append(
-            (
-                "full migration / tenant creation (example app)",
-                ratio(provisioned["migrated_ms"], provisioned["provisioned_ms"]),
-                f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
-            )
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+    provisioned = phase("provisioning", env)
+    rows.append(
+        (
+            "full migration / tenant creation (example app)",
+            ratio(provisioned["migrated_ms"], provisioned["provisioned_ms"]),
+            f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
         )
-        with tempfile.TemporaryDirectory() as root:
-            migrations_app.write(root, 40)
-            many = fresh("bench_migrations", extra_app_root=root)
-            provisioned = phase("provisioning", many)
-        rows.append(
-            (
-                "full migration / tenant creation (+40 migrations)",
-                ratio(provisioned["migrated_ms"], provisioned["provisioned_ms"]),
-                f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
-            )
+    )
+    with tempfile.TemporaryDirectory() as root:
+        migrations_app.write(root, 40)
+        many = fresh("bench_migrations", extra_app_root=root)
+        provisioned = phase("provisioning", many)
+    rows.append(
+        (
+            "full migration / tenant creation (+40 migrations)",
+            ratio(provisioned["migrated_ms"], provisioned["provisioned_ms"]),
+            f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
         )
+    )
+{%- endif %}
 
     counted = phase("statements", env)
     rows.append(
@@ -237,22 +263,23 @@ def main():
         )
     )
 
-    if strategy == "rls":
-        rls = phase("rls_against_filter", env)
-        rows.append(
-            (
-                "RLS / explicit WHERE tenant_id = (page of 50, 100,000 rows)",
-                ratio(rls["rls page"], rls["filter page"]),
-                f"{rls['rls page']:.3f} vs {rls['filter page']:.3f} ms",
-            )
+{%- if cookiecutter.tenancy_strategy == "rls" %}
+    rls = phase("rls_against_filter", env)
+    rows.append(
+        (
+            "RLS / explicit WHERE tenant_id = (page of 50, 100,000 rows)",
+            ratio(rls["rls page"], rls["filter page"]),
+            f"{rls['rls page']:.3f} vs {rls['filter page']:.3f} ms",
         )
-        rows.append(
-            (
-                "RLS / explicit WHERE tenant_id = (count, 100,000 rows)",
-                ratio(rls["rls count"], rls["filter count"]),
-                f"{rls['rls count']:.3f} vs {rls['filter count']:.3f} ms",
-            )
+    )
+    rows.append(
+        (
+            "RLS / explicit WHERE tenant_id = (count, 100,000 rows)",
+            ratio(rls["rls count"], rls["filter count"]),
+            f"{rls['rls count']:.3f} vs {rls['filter count']:.3f} ms",
         )
+    )
+{%- endif %}
 
     schemas = int(os.environ.get("BENCH_SCHEMAS", "1000"))
     phase("many_tenants", env, BENCH_SCHEMAS=str(schemas))

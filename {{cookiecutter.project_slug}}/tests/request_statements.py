@@ -26,7 +26,11 @@ from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
 
 CATEGORIES = [
     ("transaction", re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)),
-    ("tenant setting", re.compile(r"search_path|set_config\('app\.tenant_id'", re.I)),
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+    ("tenant setting", re.compile(r"search_path", re.I)),
+{%- else %}
+    ("tenant setting", re.compile(r"set_config\('app\.tenant_id'", re.I)),
+{%- endif %}
     ("tenant lookup", re.compile(r'"tenancy_(tenant|domain)"')),
     ("membership", re.compile(r'"tenancy_membership"')),
     ("authentication", re.compile(r'"(authtoken_token|knox_authtoken|users_user|django_session)"')),
