@@ -39,13 +39,14 @@ def median_ms(values):
     return round(statistics.median(values) * 1000, 3)
 
 
+# --- tenant creation --------------------------------------------------------------------
+
+
+{%- if cookiecutter.tenancy_strategy == "schema" %}
 def session_memory():
     with connection.cursor() as cursor:
         cursor.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts")
         return int(cursor.fetchone()[0])
-
-
-# --- tenant creation --------------------------------------------------------------------
 
 
 def creation():
@@ -64,8 +65,20 @@ def creation():
         last_ms=median_ms(seconds[-window:]),
         memory_mb=[round(value / 1e6, 1) for value in memory],
     )
+{%- else %}
 
 
+def creation():
+    """BENCH_CREATIONS tenants one after another in this process, as a signup view does."""
+    count = int(os.environ.get("BENCH_CREATIONS", "300"))
+    seconds = []
+    for index in range(count):
+        started = time.perf_counter()
+        create_tenant(f"made{index}", f"Made {index}")
+        seconds.append(time.perf_counter() - started)
+    window = min(20, count // 2)
+    report(creations=count, first_ms=median_ms(seconds[:window]), last_ms=median_ms(seconds[-window:]))
+{%- endif %}
 {%- if cookiecutter.tenancy_strategy == "schema" %}
 
 
