@@ -12,8 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 {%- if cookiecutter.tenancy_strategy == "schema" %}
 
-# django-tenants' backend sets the search_path to the active tenant's schema on every cursor.
-ENGINE = "django_tenants.postgresql_backend"
+# django-tenants' backend, setting the search_path once per transaction, inside it
+# ({{ cookiecutter.project_slug }}/tenancy/postgresql/base.py).
+ENGINE = "{{ cookiecutter.project_slug }}.tenancy.postgresql"
 {%- else %}
 
 ENGINE = "django.db.backends.postgresql"
@@ -86,7 +87,21 @@ def database(url):
     # A dead peer (a host that vanished) is noticed in about 30 s instead of the kernel's two
     # hours. It cannot end a stall where the peer still acknowledges bytes: health/admission.py does.
     options.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3)
+    if transaction_pooling():
+        # Behind PgBouncer in transaction mode, consecutive transactions of one connection may
+        # run on different server connections: nothing may outlive a transaction there.
+        # Named server-side cursors and prepared statements do (PgBouncer < 1.21).
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        options["prepare_threshold"] = None
     return config
+
+
+def transaction_pooling():
+    """DATABASE_TRANSACTION_POOLING: DATABASE_URL points at a pooler in transaction mode."""
+    value = os.environ.get("DATABASE_TRANSACTION_POOLING", "false").strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no", ""):
+        raise ImproperlyConfigured(f"DATABASE_TRANSACTION_POOLING must be true or false, not {value!r}.")
+    return value in ("true", "1", "yes")
 
 
 def databases(*, embedded_ok, name_prefix=""):

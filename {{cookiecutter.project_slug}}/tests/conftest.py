@@ -20,8 +20,11 @@ from django.db import connections
 from psycopg import sql
 from rest_framework.test import APIClient
 
+from {{ cookiecutter.project_slug }}.tenancy import tenant_cache
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+
+from config.database import database_url, with_database_name
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple"
@@ -101,6 +104,14 @@ def django_db_setup(django_db_blocker):
     connections.close_all()
 
 
+@pytest.fixture(autouse=True)
+def fresh_tenant_cache():
+    """Each test's tenants are rolled back at its end: none may be served to the next from the cache."""
+    tenant_cache.clear()
+    yield
+    tenant_cache.clear()
+
+
 @pytest.fixture
 def tenants(db):
     User = get_user_model()
@@ -144,6 +155,20 @@ def routing_headers(slug):
     if settings.TENANT_ROUTING == "header":
         return {"HTTP_HOST": settings.BASE_DOMAIN, "HTTP_X_TENANT_ID": slug}
     return {"HTTP_HOST": f"{slug}.{settings.BASE_DOMAIN}"}
+
+
+def bootstrapped_database(name):
+    """The manage.py environment of a new database ``test_<name>`` on the same server, bootstrapped.
+
+    For tests that need committed data or a process of their own (each request's transaction
+    outermost), without touching the suite's database.
+    """
+    recreate_database(f"test_{name}")
+    variables = ["DATABASE_URL", *(["DATABASE_OWNER_URL"] if "owner" in settings.DATABASES else [])]
+    env = {variable: with_database_name(database_url(variable, embedded_ok=True), name) for variable in variables}
+    result = manage_py("bootstrap", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return env
 
 
 def manage_py(*args, **env):

@@ -25,6 +25,9 @@ TENANCY_STRATEGY = "{{ cookiecutter.tenancy_strategy }}"
 TENANT_ROUTING = "{{ cookiecutter.tenant_routing }}"
 BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
 TENANT_HEADER = "X-Tenant-ID"
+# Seconds a process keeps a resolved tenant (by slug or host); a change made in this process
+# clears it at once, other processes see it within this time. 0 turns the cache off.
+TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=30)
 # Paths served without a tenant by the public URLConf (auth, OpenAPI); every other path is
 # tenant-scoped and resolved through config.urls.
 PUBLIC_URLCONF = "config.urls_public"

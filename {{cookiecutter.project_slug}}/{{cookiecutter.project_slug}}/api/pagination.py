@@ -1,11 +1,28 @@
-"""Pages of at most MAX_PAGE_SIZE rows, and a clear 400 for a limit or offset out of range."""
+"""Pages of at most MAX_PAGE_SIZE rows, a clear 400 for a limit or offset out of range, and the
+page and its total in one statement.
+
+DRF counts (``SELECT COUNT(*)``) and then reads the page: two statements per list request.
+Here the page's query carries the total as an uncorrelated scalar subquery, which PostgreSQL
+runs once (an InitPlan) with the plan a separate count would get: an index-only count, and
+the page still read in index order up to its LIMIT. Only a page past the end, which has no row
+to carry the total, counts separately; a queryset with DISTINCT or GROUP BY is paginated the
+plain DRF way.
+"""
 
 from django.conf import settings
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import LimitOffsetPagination
 
 # PostgreSQL's OFFSET and LIMIT are bigints: anything larger is an error in the database.
 MAX_BIGINT = 2**63 - 1
+TOTAL = "pagination_total"
+
+
+def counted(queryset):
+    """``queryset`` with every row annotated with the number of rows of the whole queryset."""
+    total = queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(n=Count("*")).values("n")
+    return queryset.annotate(**{TOTAL: Subquery(total, output_field=IntegerField())})
 
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
@@ -29,3 +46,20 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
             return
         if not value.isascii() or not value.isdigit() or int(value) > MAX_BIGINT:
             raise ParseError(f"{name} must be a whole number from 0 to {MAX_BIGINT}.")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if not isinstance(queryset, QuerySet) or queryset.query.distinct or queryset.query.group_by:
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.offset = self.get_offset(request)
+        page = list(counted(queryset)[self.offset : self.offset + self.limit])
+        if page:
+            self.count = getattr(page[0], TOTAL)
+        else:
+            self.count = self.get_count(queryset) if self.offset else 0
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return page

@@ -21,7 +21,7 @@ class TenantAdminSite(admin.AdminSite):
     login_form = TenantAuthenticationForm
 
     def has_permission(self, request):
-        return is_member(request.user, getattr(request, "tenant", None), roles=ADMIN_ROLES)
+        return is_member(request.user, getattr(request, "tenant", None), roles=ADMIN_ROLES, request=request)
 
     def admin_view(self, view, cacheable=False):
         """A signed-in user who does not administer this tenant gets 403, not a login page."""

@@ -26,6 +26,9 @@ class Tenant(TenantMixin):
 
     # Drop the schema only when delete_tenant asks for it explicitly (force_drop=True).
     auto_drop_schema = False
+    # The migrations its schema was last brought to (a fingerprint), recorded by bootstrap and
+    # provisioning: readiness compares these rows instead of reading every schema's own table.
+    migration_state = models.CharField(max_length=64, blank=True, default="", editable=False)
 {%- else -%}
 class Tenant(models.Model):
     """A customer. Its rows carry its id in every tenant-scoped table."""

@@ -7,7 +7,29 @@ from .models import Membership
 ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
 
 
-def is_member(user, tenant, roles=None):
+def membership_role(request, user, tenant):
+    """The role of ``user`` in ``tenant`` (None: not a member), looked up once per request.
+
+    Kept on the request (Django's, beneath DRF's), keyed by user and tenant: every permission
+    check of the request reuses it, whichever authentication class found the user, and it is
+    never reused by another request, so a removed membership takes effect on the next one.
+    """
+    if tenant is None or not user.is_authenticated or not user.is_active:
+        return None
+    http_request = getattr(request, "_request", request)
+    key = (user.pk, tenant.pk)
+    cached = getattr(http_request, "_tenant_membership", None)
+    if cached is None or cached[0] != key:
+        role = Membership.objects.filter(user=user, tenant=tenant).values_list("role", flat=True).first()
+        cached = (key, role)
+        http_request._tenant_membership = cached
+    return cached[1]
+
+
+def is_member(user, tenant, roles=None, request=None):
+    if request is not None:
+        role = membership_role(request, user, tenant)
+        return role is not None and (roles is None or role in roles)
     if tenant is None or not user.is_authenticated or not user.is_active:
         return False
     memberships = Membership.objects.filter(user=user, tenant=tenant)
@@ -24,4 +46,4 @@ class IsTenantMember(BasePermission):
     def has_permission(self, request, view):
         if not request.user.is_authenticated:
             return False  # DRF turns this into 401 with a WWW-Authenticate header
-        return is_member(request.user, getattr(request, "tenant", None))
+        return is_member(request.user, getattr(request, "tenant", None), request=request)

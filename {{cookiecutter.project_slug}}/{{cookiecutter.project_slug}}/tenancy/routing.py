@@ -3,11 +3,15 @@
 - subdomain: the Host, looked up in the Domain table (``<slug>.<BASE_DOMAIN>`` by default,
   or any custom domain given to ``create_tenant --domain``).
 - header: the ``X-Tenant-ID: <slug>`` header.
+
+Tenants are resolved from a per-process cache (tenancy/tenant_cache.py): a warm request
+sends no statement to find its tenant.
 """
 
 from django.conf import settings
 from django.http.request import split_domain_port
 
+from . import tenant_cache
 from .models import Domain, Tenant
 
 
@@ -31,7 +35,7 @@ def _tenant_from_header(request):
     slug = request.headers.get(settings.TENANT_HEADER, "").strip().lower()
     if not slug:
         return None
-    tenant = Tenant.objects.customers().filter(slug=slug).first()
+    tenant = tenant_cache.get_or_load(("slug", slug), lambda: Tenant.objects.customers().filter(slug=slug).first())
     if tenant is None:
         raise UnknownTenant(slug)
     return tenant
@@ -39,9 +43,14 @@ def _tenant_from_header(request):
 
 def _tenant_from_host(request):
     host, _port = split_domain_port(request.get_host())
-    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
-    if domain is not None:
-        return domain.tenant
+    tenant = tenant_cache.get_or_load(("host", host), lambda: _load_tenant_of_host(host))
+    if tenant is not None:
+        return tenant
     if host.endswith(f".{settings.BASE_DOMAIN}"):
         raise UnknownTenant(host)
     return None
+
+
+def _load_tenant_of_host(host):
+    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+    return domain.tenant if domain is not None else None

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
-from {{ cookiecutter.project_slug }}.tenancy.isolation import BASE_SCHEMA, pending_migrations
+from {{ cookiecutter.project_slug }}.tenancy.isolation import BASE_SCHEMA, pending_migrations, readiness_problems
+from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant, delete_tenant
 
 from .conftest import autocommit_connection
@@ -57,21 +58,28 @@ def committed(do, undo):
             undo(conn, rows)
 
 
-def reinsert_migrations(conn, rows):
-    with conn.cursor() as cursor:
-        cursor.executemany("INSERT INTO acme.django_migrations (id, app, name, applied) VALUES (%s, %s, %s, %s)", rows)
-
-
-def test_ready_is_503_naming_a_tenant_schema_with_a_pending_migration(db, client, acme):
+def test_ready_is_503_naming_a_tenant_schema_behind_this_releases_migrations(db, client, acme):
+    """A release with a new tenant migration that bootstrap has not applied to acme yet."""
     with committed(
-        "DELETE FROM acme.django_migrations WHERE app = 'projects' RETURNING id, app, name, applied",
-        reinsert_migrations,
+        "UPDATE tenancy_tenant t SET migration_state = 'an older release' "
+        "FROM (SELECT id, migration_state FROM tenancy_tenant WHERE schema_name = 'acme') old "
+        "WHERE t.id = old.id RETURNING old.migration_state",
+        lambda conn, rows: conn.execute(
+            "UPDATE tenancy_tenant SET migration_state = %s WHERE schema_name = 'acme'", [rows[0][0]]
+        ),
     ):
         response = client.get("/api/v1/ready/", HTTP_HOST="localhost")
         assert response.status_code == 503
-        assert "acme" in response.json()["failed"]["migrations"]
-        with pytest.raises(CommandError, match="violation"):
-            call_command("check_tenancy")
+        assert list(response.json()["failed"]["migrations"]) == ["acme"]
+
+
+def test_check_tenancy_reads_every_schemas_own_migrations(db, acme):
+    """Readiness trusts the recorded state; check_tenancy reads the truth, hand edits included."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM acme.django_migrations WHERE app = 'projects'")
+    assert list(pending_migrations(schemas=["acme", "globex"])) == ["acme"]
+    with pytest.raises(CommandError, match="violation"):
+        call_command("check_tenancy")
 
 
 def test_ready_is_503_when_a_tenant_schema_is_missing(db, client, acme):
@@ -82,6 +90,20 @@ def test_ready_is_503_when_a_tenant_schema_is_missing(db, client, acme):
         response = client.get("/api/v1/ready/", HTTP_HOST="localhost")
         assert response.status_code == 503
         assert "globex" in response.json()["failed"]["migrations"]
+
+
+def test_readiness_takes_no_lock_on_tenant_tables(db, client, acme):
+    """A probe every few seconds must not lock one table per tenant (thousands of them)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::regnamespace::oid", ["acme"])
+        acme_oid = cursor.fetchone()[0]
+        readiness_problems()
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE l.pid = pg_backend_pid() AND c.relnamespace = %s",
+            [acme_oid],
+        )
+        assert cursor.fetchone()[0] == 0
 
 
 def test_the_tenant_commands_are_not_django_tenants_own(db):

@@ -4,7 +4,10 @@ so each one:
 2. scopes its uniqueness to the tenant (``(tenant, name)``, not ``name``);
 3. declares ``(id, tenant)`` unique, so that other tables can point at it with a composite key;
 4. gets a migration with tenant_table_security() and same_tenant_foreign_key()
-   (see migrations/0002_row_level_security.py); check_tenancy fails until it has one.
+   (see migrations/0002_row_level_security.py); check_tenancy fails until it has one;
+5. has an index led by the tenant column for every order a list endpoint pages in
+   (``(tenant, id)`` here): without it, ``ORDER BY id LIMIT 50`` walks the primary key through
+   every other tenant's rows.
 """
 
 from django.db import models
@@ -21,6 +24,7 @@ class Project(TenantScopedModel):
             models.UniqueConstraint(fields=["tenant", "name"], name="project_name_unique_per_tenant"),
             models.UniqueConstraint(fields=["id", "tenant"], name="project_id_tenant_unique"),
         ]
+        indexes = [models.Index(fields=["tenant", "id"], name="project_tenant_id_idx")]
 
     def __str__(self):
         return self.name
@@ -32,7 +36,10 @@ class Task(TenantScopedModel):
     done = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["tenant", "project"], name="task_tenant_project_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "project"], name="task_tenant_project_idx"),
+            models.Index(fields=["tenant", "id"], name="task_tenant_id_idx"),
+        ]
 
     def __str__(self):
         return self.title

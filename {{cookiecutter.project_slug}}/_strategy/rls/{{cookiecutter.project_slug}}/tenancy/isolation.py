@@ -8,6 +8,7 @@ Requests run as the runtime role (DATABASE_URL); migrations as the owner (DATABA
 """
 
 import contextvars
+import functools
 from contextlib import contextmanager
 
 from django.apps import apps
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from psycopg import sql
 
 from . import rls
@@ -234,7 +236,7 @@ def privilege_problems():
 
 def readiness_checks():
     """(name, check) pairs run by /api/v1/ready/ after "database"; a check returns its problem or None."""
-    return [("privileges", privilege_problems), ("migrations", pending_migrations)]
+    return [("privileges", privilege_problems), ("migrations", readiness_problems)]
 
 
 def tenant_models():
@@ -319,6 +321,21 @@ def pending_migrations():
     if plan:
         return {"database": [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]}
     return {}
+
+
+@functools.cache
+def _expected_migrations():
+    """Every migration of the code base: the same in every process until the next deploy."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+
+
+def readiness_problems():
+    """{"database": [unapplied migrations]}: one query on django_migrations, cheap enough for a
+    probe every few seconds (the migration graph is loaded once per process)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app, name FROM django_migrations")
+        missing = _expected_migrations() - set(cursor.fetchall())
+    return {"database": sorted(f"{app}.{name}" for app, name in missing)} if missing else {}
 
 
 def isolation_violations():

@@ -1,0 +1,311 @@
+"""``make bench``: what tenancy costs here, as ratios measured in one run, in about 2 minutes.
+
+Every measure runs in processes of its own on a database of its own (``test_bench`` on the
+embedded server; DATABASE_URL must be unset), then one table is printed. docs/performance.md
+says what each number means and how it grows. Sizes: BENCH_CREATIONS (300), BENCH_SCHEMAS
+(1,000), BENCH_SECONDS (4, per load phase).
+"""
+
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+import tempfile
+{%- endif %}
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+
+from bench import migrations_app
+{%- endif %}
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATABASE = "bench"  # the settings add the test_ prefix
+CLIENTS = 8
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+
+
+def environment(database=DATABASE, extra_app_root=None):
+    """The environment of a benchmark process on ``test_<database>`` (with a generated tenant app
+    from ``extra_app_root``)."""
+    from config import dev_database
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    for variable in dev_database.ROLES:
+        env[variable] = dev_database.role_url(dev_database.ROLES[variable], database)
+    if extra_app_root:
+        env["PYTHONPATH"] = os.pathsep.join([str(extra_app_root), str(PROJECT_DIR)])
+        env["BENCH_EXTRA_APP"] = migrations_app.APP
+    return env
+{%- else %}
+
+
+def environment(database=DATABASE):
+    """The environment of a benchmark process on ``test_<database>``."""
+    from config import dev_database
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    for variable in dev_database.ROLES:
+        env[variable] = dev_database.role_url(dev_database.ROLES[variable], database)
+    return env
+{%- endif %}
+
+
+def recreate(database):
+    from config import dev_database
+
+    name = f"test_{database}"
+    with psycopg.connect(dev_database.superuser_url(), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        owner = dev_database.ROLES.get("DATABASE_OWNER_URL", "postgres")
+        conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(owner)))
+
+
+def manage(*args, env):
+    """Run manage.py; (seconds, stdout). Any failure stops the benchmark with its output."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=1800
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"bench: manage.py {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return seconds, result.stdout
+
+
+def phase(name, env, **variables):
+    """Run bench.phases.<name>() in a process of its own; its reported values."""
+    _seconds, output = manage("shell", "-c", f"from bench.phases import {name}; {name}()", env={**env, **variables})
+    lines = [line for line in output.splitlines() if line.startswith("BENCH ")]
+    if not lines:
+        sys.exit(f"bench: phase {name} reported nothing:\n{output}")
+    return json.loads(lines[-1].removeprefix("BENCH "))
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+
+
+def fresh(database=DATABASE, extra_app_root=None):
+    recreate(database)
+    env = environment(database, extra_app_root)
+{%- else %}
+
+
+def fresh(database=DATABASE):
+    recreate(database)
+    env = environment(database)
+{%- endif %}
+    manage("bootstrap", env=env)
+    return env
+
+
+# --- throughput under gunicorn --------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def load(port, path, headers, seconds):
+    """Requests per second of CLIENTS keep-alive clients sending GET ``path`` for ``seconds``."""
+    done, errors = [0] * CLIENTS, []
+    deadline = time.monotonic() + seconds
+
+    def client(index):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < deadline:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(response.status)
+                return
+            done[index] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(index,)) for index in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        sys.exit(f"bench: GET {path} answered {errors[0]} under load")
+    return sum(done) / seconds
+
+
+def throughput(env, token, routing):
+    port = free_port()
+    web = {
+        **env,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_THREADS": "4",
+        "GUNICORN_LOG_LEVEL": "warning",
+        "GUNICORN_MAX_REQUESTS": "0",
+    }
+    web.pop("DATABASE_OWNER_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--access-logfile", "/dev/null", "config.wsgi"],
+        cwd=PROJECT_DIR,
+        env=web,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = "localhost"
+        tenant_headers = {"Authorization": f"Token {token}"}
+        if routing == "header":
+            tenant_headers.update(Host=base, **{"X-Tenant-ID": "bench"})
+        else:
+            tenant_headers["Host"] = f"bench.{base}"
+        twin_headers = {"Authorization": f"Token {token}", "Host": base}
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/v1/health/", headers={"Host": base})
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                sys.exit(f"bench: gunicorn did not start:\n{server.stderr.read() if server.poll() is not None else ''}")
+            time.sleep(0.2)
+        seconds = float(os.environ.get("BENCH_SECONDS", "4"))
+        load(port, "/api/v1/projects/", tenant_headers, 1)  # warm every worker and thread
+        load(port, "/bench/twin/", twin_headers, 1)
+        rates = {"tenant": [], "twin": []}
+        for _ in range(2):  # interleaved: a slower moment of the machine hits both
+            rates["twin"].append(load(port, "/bench/twin/", twin_headers, seconds))
+            rates["tenant"].append(load(port, "/api/v1/projects/", tenant_headers, seconds))
+        return {name: statistics.mean(values) for name, values in rates.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+def ratio(numerator, denominator):
+    return f"{numerator / denominator:.2f}x" if denominator else "n/a"
+
+
+def main():
+    sys.path.insert(0, str(PROJECT_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    if os.environ.get("DATABASE_URL"):
+        sys.exit("bench: unset DATABASE_URL: the benchmark runs on the embedded PostgreSQL, on a database of its own.")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    strategy, routing = settings.TENANCY_STRATEGY, settings.TENANT_ROUTING
+    started = time.perf_counter()
+    rows = []
+
+    env = fresh()
+    made = phase("creation", env)
+    rows.append(
+        (
+            f"tenant creation, one process: last 20 / first 20 of {made['creations']}",
+            ratio(made["last_ms"], made["first_ms"]),
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+            f"{made['first_ms']:.1f} -> {made['last_ms']:.1f} ms; session memory "
+            f"{made['memory_mb'][0]} -> {made['memory_mb'][1]} MB",
+{%- else %}
+            f"{made['first_ms']:.1f} -> {made['last_ms']:.1f} ms (a tenant is one row)",
+{%- endif %}
+        )
+    )
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+    provisioned = phase("provisioning", env)
+    rows.append(
+        (
+            "full migration / tenant creation (example app)",
+            ratio(provisioned["migrated_ms"], provisioned["provisioned_ms"]),
+            f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
+        )
+    )
+    with tempfile.TemporaryDirectory() as root:
+        migrations_app.write(root, 40)
+        many = fresh("bench_migrations", extra_app_root=root)
+        provisioned = phase("provisioning", many)
+    rows.append(
+        (
+            "full migration / tenant creation (+40 migrations)",
+            ratio(provisioned["migrated_ms"], provisioned["provisioned_ms"]),
+            f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
+        )
+    )
+{%- endif %}
+
+    counted = phase("statements", env)
+    rows.append(
+        (
+            "SQL statements, warm GET /api/v1/projects/ (twin without tenancy)",
+            f"{counted['tenant']['total']} ({counted['twin']['total']})",
+            ", ".join(f"{name} {count}" for name, count in counted["tenant"].items() if name != "total"),
+        )
+    )
+    rates = throughput(env, counted["token"], routing)
+    rows.append(
+        (
+            "throughput, GET /api/v1/projects/ / twin, gunicorn 2x4",
+            ratio(rates["tenant"], rates["twin"]),
+            f"{rates['tenant']:.0f} vs {rates['twin']:.0f} requests/s, {CLIENTS} clients",
+        )
+    )
+
+{%- if cookiecutter.tenancy_strategy == "rls" %}
+    rls = phase("rls_against_filter", env)
+    rows.append(
+        (
+            "RLS / explicit WHERE tenant_id = (page of 50, 100,000 rows)",
+            ratio(rls["rls page"], rls["filter page"]),
+            f"{rls['rls page']:.3f} vs {rls['filter page']:.3f} ms",
+        )
+    )
+    rows.append(
+        (
+            "RLS / explicit WHERE tenant_id = (count, 100,000 rows)",
+            ratio(rls["rls count"], rls["filter count"]),
+            f"{rls['rls count']:.3f} vs {rls['filter count']:.3f} ms",
+        )
+    )
+{%- endif %}
+
+    schemas = int(os.environ.get("BENCH_SCHEMAS", "1000"))
+    phase("many_tenants", env, BENCH_SCHEMAS=str(schemas))
+    first, _ = manage("bootstrap", env=env)
+    again, _ = manage("bootstrap", env=env)
+    rows.append(
+        (
+            f"bootstrap with nothing to apply, {schemas} tenants (s)",
+            f"{again:.1f}",
+            f"first run after adding them {first:.1f} s; per 1,000 tenants {again * 1000 / schemas:.1f} s",
+        )
+    )
+    ready = phase("readiness", env)
+    rows.append((f"readiness, {ready['tenants']} tenants (ms)", f"{ready['ready_ms']:.1f}", f"HTTP {ready['status']}"))
+
+    width = max(len(row[0]) for row in rows)
+    print(f"\nmake bench: {strategy} strategy, {routing} routing, {time.perf_counter() - started:.0f} s\n")
+    print(f"{'measure'.ljust(width)}  {'value':>10}  detail")
+    print(f"{'-' * width}  {'-' * 10}  {'-' * 40}")
+    for name, value, detail in rows:
+        print(f"{name.ljust(width)}  {value:>10}  {detail}")
+
+
+if __name__ == "__main__":
+    main()
