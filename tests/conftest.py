@@ -76,6 +76,11 @@ class BakedProject:
     def tool(self, name):
         return str(self.path / ".venv" / "bin" / name)
 
+    def stop_database(self):
+        """Stop the project's embedded PostgreSQL if it runs (`make db-stop`)."""
+        if (self.path / ".pgdata" / "postmaster.pid").exists():
+            self.make("db-stop")
+
 
 GIT_IDENTITY = ["-c", "user.name=Template Tests", "-c", "user.email=template-tests@example.com"]
 
@@ -123,8 +128,7 @@ def bakery(bakery_root):
 
     yield baked
     for project in made.values():
-        if (project.path / ".pgdata" / "postmaster.pid").exists():
-            project.make("db-stop")
+        project.stop_database()
 
 
 @pytest.fixture(params=COMBINATIONS, ids=COMBINATION_IDS)
@@ -150,8 +154,7 @@ def clonery(bakery_root):
 
     yield cloned
     for project in made.values():
-        if (project.path / ".pgdata" / "postmaster.pid").exists():
-            project.make("db-stop")
+        project.stop_database()
 
 
 @pytest.fixture(params=COMBINATIONS, ids=COMBINATION_IDS)

@@ -192,8 +192,7 @@ def test_cruft_update_brings_exactly_the_template_changes_and_keeps_the_teams(te
                 f"{migrations[0]}, reports.py"
             )
     finally:
-        if (project / ".pgdata" / "postmaster.pid").exists():
-            baked.make("db-stop")
+        baked.stop_database()
 
 
 def test_the_same_line_changed_on_both_sides_is_a_git_conflict(template, tmp_path):
