@@ -35,6 +35,9 @@ CATEGORIES = [
     ("membership", re.compile(r'"tenancy_membership"')),
     ("authentication", re.compile(r'"(authtoken_token|knox_authtoken|users_user|django_session)"')),
     ("page", re.compile(r'"projects_')),
+    # The throttles' counters when the shared cache is the database (no REDIS_URL): Django's
+    # database cache reads an entry in one statement and writes it in three.
+    ("throttle", re.compile(r'"cache_entries"')),
 ]
 # Frontend messages in libpq's trace: Query "<sql>" (simple protocol), Parse "<name>" "<sql>" ...
 QUERY_LINE = re.compile(r'^F\t\d+\t(?:Query\t\s*"(?P<query>.*)"$|Parse\t\s*"[^"]*"\s+"(?P<parse>.*)"\s+\d+)')
