@@ -430,7 +430,8 @@ def wait_for_health(port, server, log_path, timeout=60):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health/", timeout=2):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        # A server still starting may accept the connection before a worker can answer it.
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
     pytest.fail(f"gunicorn did not answer /api/v1/health/ within {timeout}s:\n{log_path.read_text()}")
 
