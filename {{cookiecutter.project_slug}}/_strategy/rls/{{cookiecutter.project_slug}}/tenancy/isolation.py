@@ -20,6 +20,7 @@ from django.db.migrations.loader import MigrationLoader
 from psycopg import sql
 
 from . import rls
+from .cache_table import create_cache_table
 from .models import Tenant, TenantScopedModel
 
 OWNER_ALIAS = "owner"
@@ -78,7 +79,7 @@ def bootstrap_steps():
     return [
         ("database roles (owner and runtime role)", _check_roles),
         ("migrations, as the table owner (tables and their policies)", _migrate),
-        ("shared cache table", lambda verbosity: _create_cache_table(verbosity, OWNER_ALIAS)),
+        ("shared cache table", lambda verbosity: create_cache_table(verbosity, OWNER_ALIAS)),
         ("runtime role privileges", _grant_runtime_privileges),
         ("row level security on every tenant table", _verify_policies),
     ]
@@ -114,20 +115,6 @@ def _check_roles(verbosity):
 
 def _migrate(verbosity):
     call_command("migrate", database=OWNER_ALIAS, interactive=False, verbosity=verbosity)
-
-
-def _create_cache_table(verbosity, database):
-    """The database cache's table (throttle counters), unless the cache is Redis (REDIS_URL)."""
-    from django.core.cache import caches
-    from django.core.cache.backends.db import DatabaseCache
-    from django.core.management.commands.createcachetable import Command as CreateCacheTable
-
-    cache = caches["default"]
-    if isinstance(cache, DatabaseCache):
-        # Not `manage.py createcachetable`: the database router would skip the table.
-        command = CreateCacheTable()
-        command.verbosity = verbosity
-        command.create_table(database, cache._table, dry_run=False)
 
 
 def _grant_runtime_privileges(verbosity):

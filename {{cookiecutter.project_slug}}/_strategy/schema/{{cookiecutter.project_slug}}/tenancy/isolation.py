@@ -20,6 +20,7 @@ from django_tenants.utils import tenant_context as _tenant_context
 from psycopg import sql
 
 from . import template_schema
+from .cache_table import create_cache_table
 from .models import PUBLIC_TENANT_SLUG, Tenant
 
 PUBLIC_SCHEMA = get_public_schema_name()
@@ -72,7 +73,7 @@ def drop_tenant(tenant):
 def bootstrap_steps():
     return [
         ("shared migrations (public schema)", _migrate_shared),
-        ("shared cache table (public schema)", lambda verbosity: _create_cache_table(verbosity, "default")),
+        ("shared cache table (public schema)", lambda verbosity: create_cache_table(verbosity, "default")),
         ("public tenant", _ensure_public_tenant),
         (f"tenant template schema ({BASE_SCHEMA})", _migrate_base_schema),
         ("tenant migrations (every tenant schema)", _migrate_tenants),
@@ -82,20 +83,6 @@ def bootstrap_steps():
 def _migrate_shared(verbosity):
     if PUBLIC_SCHEMA in pending_migrations(schemas=[PUBLIC_SCHEMA]):
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
-
-
-def _create_cache_table(verbosity, database):
-    """The database cache's table (throttle counters), unless the cache is Redis (REDIS_URL)."""
-    from django.core.cache import caches
-    from django.core.cache.backends.db import DatabaseCache
-    from django.core.management.commands.createcachetable import Command as CreateCacheTable
-
-    cache = caches["default"]
-    if isinstance(cache, DatabaseCache):
-        # Not `manage.py createcachetable`: the database router would skip the table.
-        command = CreateCacheTable()
-        command.verbosity = verbosity
-        command.create_table(database, cache._table, dry_run=False)
 
 
 def _ensure_public_tenant(verbosity):
