@@ -15,9 +15,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import yaml  # PyYAML: a dependency of cookiecutter itself, so every bake has it
 from cookiecutter.config import BUILTIN_ABBREVIATIONS, get_user_config
 from cookiecutter.repository import expand_abbreviations, is_repo_url, is_zip_file
-import yaml  # PyYAML: a dependency of cookiecutter itself, so every bake has it
 
 STRATEGY = "{{ cookiecutter.tenancy_strategy }}"
 ROUTING = "{{ cookiecutter.tenant_routing }}"
