@@ -105,11 +105,11 @@ def test_concurrent_requests_of_both_tenants_never_leak(deployment, token_of, re
     elapsed = time.monotonic() - began
 
     server_errors = sum(1 for status in sent if status >= 500)
-    request.config.stash[LOAD_REPORT] = [
+    request.config.stash.setdefault(LOAD_REPORT, []).append(
         f"{len(sent)} requests from {CLIENTS} concurrent clients, both tenants interleaved on each connection, "
         f"in {elapsed:.1f}s: {len(sent) / elapsed:.0f} requests/s; {server_errors} server errors, "
         f"{len(failures)} failures"
-    ]
+    )
     assert not failures, f"{len(failures)} failed requests, first ones:\n" + "\n".join(failures[:20])
     assert len(sent) == CLIENTS * REQUESTS_PER_CLIENT >= 1000
 
