@@ -77,6 +77,8 @@ class AutoSchema(SpectacularAutoSchema):
         parameters = self.get_override_parameters()
         if self.method == "GET" and any(getattr(p, "location", None) == OpenApiParameter.QUERY for p in parameters):
             bad_request.append("a query parameter that is not valid")
+        if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
+            bad_request.append("a `limit` or `offset` that is not a whole number within range")
         if bad_request:
             errors["400"] = sentence(bad_request)
         if self.view.get_authenticators() and not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):

@@ -533,7 +533,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedProjectList"];
                 };
             };
-            /** @description No X-Tenant-ID header. */
+            /** @description No X-Tenant-ID header; a `limit` or `offset` that is not a whole number within range. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1012,7 +1012,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTaskList"];
                 };
             };
-            /** @description No X-Tenant-ID header; a query parameter that is not valid. */
+            /** @description No X-Tenant-ID header; a query parameter that is not valid; a `limit` or `offset` that is not a whole number within range. */
             400: {
                 headers: {
                     [name: string]: unknown;

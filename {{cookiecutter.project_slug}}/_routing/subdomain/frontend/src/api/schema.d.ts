@@ -530,6 +530,15 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedProjectList"];
                 };
             };
+            /** @description A `limit` or `offset` that is not a whole number within range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No credentials, or a token that is invalid or expired. */
             401: {
                 headers: {
@@ -964,7 +973,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTaskList"];
                 };
             };
-            /** @description A query parameter that is not valid. */
+            /** @description A query parameter that is not valid; a `limit` or `offset` that is not a whole number within range. */
             400: {
                 headers: {
                     [name: string]: unknown;
