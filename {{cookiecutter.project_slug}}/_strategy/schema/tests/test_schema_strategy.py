@@ -8,7 +8,6 @@ from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
 from {{ cookiecutter.project_slug }}.tenancy.isolation import BASE_SCHEMA, pending_migrations, readiness_problems
-from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant, delete_tenant
 
 from .conftest import autocommit_connection
