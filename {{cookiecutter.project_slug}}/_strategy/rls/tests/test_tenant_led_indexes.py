@@ -27,8 +27,9 @@ TENANTS = 20
 @pytest.fixture(scope="module")
 def shared_tables_of_many_tenants(django_db_setup):
     """ROWS committed rows in every endpoint's table, over TENANTS tenants, acme's among them,
-    analyzed as autovacuum would; removed again at the end. Written by the table owner, which
-    is subject to the policies too (FORCE), so each tenant's rows are written inside it."""
+    analyzed as autovacuum would; removed again at the end. Written by the table owner inside
+    each tenant's setting (FORCE puts the owner under the policies), and naming the tenant where
+    it reads: an owner that is a superuser, as in CI, bypasses the policies."""
     params = settings.DATABASES["owner"]
     per_tenant = ROWS // TENANTS
     with autocommit_connection(params, params["NAME"]) as conn:
@@ -51,9 +52,9 @@ def shared_tables_of_many_tenants(django_db_setup):
                     )
                     conn.execute(
                         "INSERT INTO projects_task (project_id, title, done) SELECT "
-                        "(SELECT min(id) FROM projects_project WHERE name LIKE 'bulk-%%'), 'bulk-' || n, false "
-                        "FROM generate_series(1, %s) AS n",
-                        [per_tenant],
+                        "(SELECT min(id) FROM projects_project WHERE name LIKE 'bulk-%%' AND tenant_id = %s), "
+                        "'bulk-' || n, false FROM generate_series(1, %s) AS n",
+                        [tenant_id, per_tenant],
                     )
             conn.execute("ANALYZE projects_project, projects_task")
             yield
