@@ -35,5 +35,5 @@ def test_a_stale_lock_fails_and_names_the_fix(tmp_path):
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "run `make lock` at the template's root" in result.stderr, result.stderr
-    for variant in ("schema", "rls"):
+    for variant in ("schema-react", "schema-none", "rls-react", "rls-none"):
         assert f"_locks/{variant}.lock" in result.stderr, result.stderr
