@@ -38,8 +38,8 @@ def test_frontend_none_leaves_no_trace_of_a_front_end(tmp_path, routing):
     assert not (project / "tests" / "e2e" / "test_frontend.py").exists()
     assert not (project / "_routing").exists()
     for path, text in text_files(project):
-        if path.name == ".cookiecutter.json":
-            continue  # the answers themselves, for regeneration
+        if path.name == ".cruft.json":
+            continue  # the answers themselves (frontend: none), for regeneration
         found = FRONT_END_TRACE.search(text)
         assert not found, f"{path.relative_to(project)} mentions {found.group(0)!r}"
 
