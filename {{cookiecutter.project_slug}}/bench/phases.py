@@ -3,12 +3,8 @@
 
 import json
 import os
-import re
 import statistics
-import tempfile
 import time
-from collections import Counter
-from contextlib import contextmanager
 
 {% if cookiecutter.tenancy_strategy == "rls" %}import psycopg
 {% endif %}from django.conf import settings
@@ -16,17 +12,17 @@ from django.contrib.auth import get_user_model
 {%- if cookiecutter.tenancy_strategy == "schema" %}
 from django.db import connection
 from django.test import Client, override_settings
-from psycopg import pq, sql
+from psycopg import sql
 {%- else %}
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.test import Client
-from psycopg import pq
 {%- endif %}
 
 from {{ cookiecutter.project_slug }}.projects.models import Project
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+from tests.request_statements import per_category, routing, statements_sent
 
 PASSWORD = "a-long-unusual-password-42"
 
@@ -102,44 +98,6 @@ def provisioning():
 
 # --- statements per request ---------------------------------------------------------------
 
-CATEGORIES = [
-    ("transaction", re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)),
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-    ("tenant setting", re.compile(r"search_path", re.I)),
-{%- else %}
-    ("tenant setting", re.compile(r"set_config\('app\.tenant_id'", re.I)),
-{%- endif %}
-    ("tenant lookup", re.compile(r'"tenancy_(tenant|domain)"')),
-    ("membership", re.compile(r'"tenancy_membership"')),
-    ("authentication", re.compile(r'"(authtoken_token|knox_authtoken|users_user|django_session)"')),
-    ("page", re.compile(r'"projects_')),
-]
-QUERY_LINE = re.compile(r'^F\t\d+\t(?:Query\t\s*"(?P<query>.*)"$|Parse\t\s*"[^"]*"\s+"(?P<parse>.*)"\s+\d+)')
-
-
-@contextmanager
-def statements_sent():
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    sent = []
-    with tempfile.TemporaryFile() as trace:
-        pgconn.trace(trace.fileno())
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-        try:
-            yield sent
-        finally:
-            pgconn.untrace()
-            trace.seek(0)
-            for line in trace.read().decode(errors="replace").splitlines():
-                if match := QUERY_LINE.match(line):
-                    sent.append(match["query"] or match["parse"])
-
-
-def routing(slug):
-    if settings.TENANT_ROUTING == "header":
-        return {"HTTP_HOST": settings.BASE_DOMAIN, "HTTP_X_TENANT_ID": slug}
-    return {"HTTP_HOST": f"{slug}.{settings.BASE_DOMAIN}"}
-
 
 def seeded_tenant(slug="bench", rows=50):
     """A tenant with an owner and ``rows`` projects, and as many users (the twin's rows); its owner's token."""
@@ -168,10 +126,7 @@ def statements():
         with statements_sent() as sent:
             response = client.get(path)
         assert response.status_code == 200, response.content
-        categories = Counter(
-            next((label for label, pattern in CATEGORIES if pattern.search(statement)), "other") for statement in sent
-        )
-        counted[name] = {"total": len(sent), **categories}
+        counted[name] = {"total": len(sent), **per_category(sent)}
     report(**counted, token=token)
 
 
