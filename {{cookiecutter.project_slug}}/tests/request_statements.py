@@ -39,7 +39,7 @@ CATEGORIES = [
     # database cache reads an entry in one statement and writes it in three.
     ("throttle", re.compile(r'"cache_entries"')),
 ]
-# Frontend messages in libpq's trace: Query "<sql>" (simple protocol), Parse "<name>" "<sql>" ...
+# Client-to-server (F) messages in libpq's trace: Query "<sql>" (simple protocol), Parse "<name>" "<sql>" ...
 QUERY_LINE = re.compile(r'^F\t\d+\t(?:Query\t\s*"(?P<query>.*)"$|Parse\t\s*"[^"]*"\s+"(?P<parse>.*)"\s+\d+)')
 SLUG = "counted"
 PASSWORD = "a-long-unusual-password-42"
