@@ -140,7 +140,7 @@ def data(tenants):
 
 
 @pytest.fixture
-def committed(django_db_blocker):
+def committed(django_db_setup, django_db_blocker):
     """Data committed for real, which other processes (a worker, for_each_tenant's children) see.
 
     A test that uses it runs outside the usual rolled-back transaction; its projects, its jobs

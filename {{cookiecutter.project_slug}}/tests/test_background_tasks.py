@@ -99,8 +99,11 @@ def test_job_runs_in_its_tenant_and_cannot_reach_another_tenants_rows(committed)
         own = recount_done_tasks.defer(project_id=acme.project)
         # An attacker in acme names globex's project: the job runs in acme, where it does not exist.
         foreign = recount_done_tasks.defer(project_id=globex.project)
+    # Then globex's own job, on the same worker thread and pooled connection acme's jobs used.
+    with tenant_context(globex.tenant):
+        globex_own = recount_done_tasks.defer(project_id=globex.project)
 
-    run_worker_until_idle("--queues", "default")
+    run_worker_until_idle("--queues", "default", "--concurrency", "1")
 
     assert job(own) == {
         "status": "succeeded",
@@ -112,7 +115,8 @@ def test_job_runs_in_its_tenant_and_cannot_reach_another_tenants_rows(committed)
     # Failed once and for all: the project is not acme's, and retrying cannot change that.
     assert job(foreign)["status"] == "failed"
     assert job(foreign)["attempts"] == 1
-    assert done_task_count(globex.tenant, globex.project) == 0
+    assert job(globex_own)["status"] == "succeeded"
+    assert done_task_count(globex.tenant, globex.project) == globex.done
 
 
 def test_enqueue_without_a_tenant_is_refused(db):
