@@ -13,6 +13,9 @@ class Command(BaseCommand):
         "runs it in a process of its own for each tenant."
     )
 
+    # for_each_tenant checked the project once already; not again in each tenant's process.
+    requires_system_checks = []
+
     def add_arguments(self, parser):
         parser.add_argument("slug", help="the tenant's slug")
         parser.add_argument("command_name", metavar="COMMAND", help="the management command to run")
