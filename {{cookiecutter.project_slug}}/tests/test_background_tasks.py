@@ -108,7 +108,7 @@ def test_job_runs_in_its_tenant_and_cannot_reach_another_tenants_rows(committed)
     assert job(own) == {
         "status": "succeeded",
         "attempts": 1,
-        "args": {"_tenant": "acme", "project_id": acme.project},
+        "args": {"_tenant": "acme", "_tenant_id": acme.tenant.pk, "project_id": acme.project},
         "task": recount_done_tasks.name,
     }
     assert done_task_count(acme.tenant, acme.project) == acme.done
@@ -150,15 +150,19 @@ def test_job_of_a_deleted_tenant_fails_cleanly_and_is_not_retried(committed):
         project = Project.objects.create(name="initech-project")
         gone = recount_done_tasks.defer(project_id=project.pk)
     delete_tenant("initech")
-    # Jobs that were never enqueued through TenantTask: no tenant, or a forged one.
-    no_tenant = recount_done_tasks.task.defer(project_id=committed["acme"].project)
-    forged = recount_done_tasks.task.defer(project_id=committed["acme"].project, _tenant="no-such-tenant")
+    # A new tenant under the deleted one's slug must not receive the old tenant's job either.
+    create_tenant("initech", "Initech, again")
+    # Jobs that were never enqueued through TenantTask: no tenant, a forged one, a mismatched one.
+    acme_project, acme_id = committed["acme"].project, committed["acme"].tenant.pk
+    no_tenant = recount_done_tasks.task.defer(project_id=acme_project)
+    forged = recount_done_tasks.task.defer(project_id=acme_project, _tenant="no-such-tenant", _tenant_id=acme_id)
+    mismatched = recount_done_tasks.task.defer(project_id=acme_project, _tenant="acme", _tenant_id=acme_id + 10_000)
     with tenant_context(committed["acme"].tenant):
         after = recount_done_tasks.defer(project_id=committed["acme"].project)
 
     log = run_worker_until_idle("--queues", "default")
 
-    for job_id in (gone, no_tenant, forged):
+    for job_id in (gone, no_tenant, forged, mismatched):
         assert job(job_id)["status"] == "failed"
         assert job(job_id)["attempts"] == 1
     assert "tenant 'initech' no longer exists" in log
@@ -244,7 +248,11 @@ def test_recount_endpoint_enqueues_in_the_requests_tenant(api, acme, globex, dat
     response = client.post(f"/api/v1/projects/{data['acme']['projects']}/recount/")
     assert response.status_code == 202, response.content
     assert set(response.json()) == {"job_id"}
-    assert job(response.json()["job_id"])["args"] == {"_tenant": "acme", "project_id": data["acme"]["projects"]}
+    assert job(response.json()["job_id"])["args"] == {
+        "_tenant": "acme",
+        "_tenant_id": acme.tenant.pk,
+        "project_id": data["acme"]["projects"],
+    }
 
 
 @pytest.mark.parametrize("caller", ["other-tenants-project", "member-of-another-tenant", "no-credentials"])

@@ -2,7 +2,7 @@
 
 A tenant-scoped task is declared with ``@tenant_task()`` instead of ``@app.task()``. Then:
 - ``task.defer(**kwargs)`` captures the current tenant (tenant_context() or the request's)
-  and stores its slug in the job's arguments, under ``_tenant``; with no tenant it raises
+  and stores it in the job's arguments (``_tenant``, ``_tenant_id``); with no tenant it raises
   NoTenantError, so a job can never be enqueued "for nobody";
 - the worker looks the tenant up again and runs the task inside tenant_context(tenant), the
   same seam that requests use, so the task sees and writes its tenant's rows only;
@@ -28,7 +28,10 @@ from procrastinate.jobs import Status
 from .isolation import current_tenant, tenant_context
 from .models import Tenant
 
+# The job's tenant, in its stored arguments: the slug to read, the id so that a tenant deleted
+# and then re-created under the same slug never receives the old tenant's jobs.
 TENANT_ARGUMENT = "_tenant"
+TENANT_ID_ARGUMENT = "_tenant_id"
 
 
 class NoTenantError(RuntimeError):
@@ -59,9 +62,9 @@ def default_retry():
 class TenantDeferrer:
     """A configured job of a tenant-scoped task, bound to one tenant."""
 
-    def __init__(self, deferrer, slug):
+    def __init__(self, deferrer, tenant):
         self.deferrer = deferrer
-        self.slug = slug
+        self.tenant = tenant
 
     def defer(self, **kwargs):
         """Enqueue the job; returns its id.
@@ -70,7 +73,8 @@ class TenantDeferrer:
         transaction commits; in a savepoint, so a refused job (AlreadyEnqueued) leaves it usable.
         """
         with transaction.atomic():
-            return self.deferrer.defer(**kwargs, **{TENANT_ARGUMENT: self.slug})
+            tenant = {TENANT_ARGUMENT: self.tenant.slug, TENANT_ID_ARGUMENT: self.tenant.pk}
+            return self.deferrer.defer(**kwargs, **tenant)
 
 
 class TenantTask:
@@ -93,7 +97,7 @@ class TenantTask:
             options["lock"] = f"{tenant.slug}:{lock}"
         if queueing_lock is not None:
             options["queueing_lock"] = f"{tenant.slug}:{queueing_lock}"
-        return TenantDeferrer(self.task.configure(**options), tenant.slug)
+        return TenantDeferrer(self.task.configure(**options), tenant)
 
     def defer(self, **kwargs):
         """Enqueue a job in the current tenant; returns its id."""
@@ -119,10 +123,10 @@ def tenant_task(*, name=None, queue="default", retry=None, **task_options):
         def run_in_tenant(**kwargs):
             # procrastinate's Django integration closes broken or old connections around each
             # job, as Django does around a request.
-            slug = kwargs.pop(TENANT_ARGUMENT, None)
-            if not slug:
+            slug, tenant_id = kwargs.pop(TENANT_ARGUMENT, None), kwargs.pop(TENANT_ID_ARGUMENT, None)
+            if not slug or not tenant_id:
                 raise TenantGone(f"job of {task_name} carries no tenant: it was not enqueued by TenantTask.defer")
-            tenant = Tenant.objects.customers().filter(slug=slug).first()
+            tenant = Tenant.objects.customers().filter(slug=slug, pk=tenant_id).first()
             if tenant is None:
                 raise TenantGone(f"tenant {slug!r} no longer exists: job of {task_name} dropped, not retried")
             # One transaction per job, in both strategies: its writes commit together or not at all.
