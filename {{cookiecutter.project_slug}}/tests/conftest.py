@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.tenancy import tenant_cache
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
-from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant, delete_tenant
 
 from config.database import database_url, with_database_name
 
@@ -148,6 +148,43 @@ def data(tenants):
             task = Task.objects.create(pk=offset * 1_000_000, project=project, title=f"{slug}-secret-task")
         made[slug] = {"projects": project.pk, "tasks": task.pk, "marker": f"{slug}-secret"}
     return made
+
+
+@pytest.fixture
+def committed(django_db_setup, django_db_blocker):
+    """Data committed for real, which other processes (a worker, for_each_tenant's children) see.
+
+    A test that uses it runs outside the usual rolled-back transaction; its projects, its jobs
+    and any tenant it makes are removed afterwards. Per tenant: one project with ``done`` done
+    tasks and one open task.
+    """
+    from {{ cookiecutter.project_slug }}.projects.models import Project, Task
+    from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
+
+    with django_db_blocker.unblock():
+        made = {}
+        for offset, slug in enumerate(TENANT_SLUGS, start=1):
+            tenant = Tenant.objects.get(slug=slug)
+            with tenant_context(tenant):
+                project = Project.objects.create(pk=offset * 2_000_000, name=f"{slug}-committed-project")
+                tasks = [Task(project=project, title=f"{slug} done {n}", done=True) for n in range(offset + 1)]
+                Task.objects.bulk_create([*tasks, Task(project=project, title=f"{slug} open", done=False)])
+            made[slug] = CommittedTenant(tenant, project.pk, done=offset + 1)
+        yield made
+        for slug, each in made.items():
+            with tenant_context(Tenant.objects.get(slug=slug)):
+                Project.objects.filter(pk=each.project).delete()
+        for tenant in Tenant.objects.customers().exclude(slug__in=TENANT_SLUGS):
+            delete_tenant(tenant.slug)
+        with connections["default"].cursor() as cursor:
+            cursor.execute("DELETE FROM procrastinate_jobs")
+
+
+@dataclass
+class CommittedTenant:
+    tenant: Tenant
+    project: int  # the id of its committed project
+    done: int  # how many of that project's tasks are done
 
 
 def routing_headers(slug):

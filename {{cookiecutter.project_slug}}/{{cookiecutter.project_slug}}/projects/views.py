@@ -3,15 +3,34 @@ view that forgets a filter still cannot leak. Access needs membership (the defau
 permission, IsTenantMember)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from .models import Project, Task
 from .serializers import ProjectSerializer, TaskSerializer
+from .tasks import recount_done_tasks
+
+
+class EnqueuedJobSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField(help_text="the id of the background job, in the queue")
 
 
 class ProjectViewSet(viewsets.ModelViewSet):
     queryset = Project.objects.order_by("id")
     serializer_class = ProjectSerializer
+
+    @extend_schema(
+        request=None,
+        responses={202: EnqueuedJobSerializer},
+        description="Recount the project's done tasks in the background; the job runs in this tenant.",
+    )
+    @action(detail=True, methods=["post"])
+    def recount(self, request, pk=None):
+        # get_object(): another tenant's project is a 404 here, before anything is enqueued.
+        project = self.get_object()
+        job_id = recount_done_tasks.defer(project_id=project.pk)
+        return Response({"job_id": job_id}, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(

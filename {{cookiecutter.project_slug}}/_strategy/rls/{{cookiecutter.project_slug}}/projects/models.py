@@ -18,6 +18,8 @@ from {{ cookiecutter.project_slug }}.tenancy.models import TenantScopedModel
 class Project(TenantScopedModel):
     name = models.CharField(max_length=200)
     created = models.DateTimeField(auto_now_add=True)
+    # Kept by the background task projects.tasks.recount_done_tasks (the example of a tenant task).
+    done_task_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [

@@ -233,7 +233,10 @@ def tenant_models():
 
 def tenant_tables():
     """Every table that must be isolated: each TenantScopedModel's, and any other with a
-    tenant_id column (a model that forgot the base class), but the tenancy app's own."""
+    tenant_id column (a model that forgot the base class), but the tenancy app's own.
+
+    The queue's tables (procrastinate_*) are not tenant tables: they are the platform's, hold
+    only tenant slugs and ids, and have no tenant_id column (see tenancy/background.py)."""
     tables = {model._meta.db_table for model in tenant_models()}
     platform_tables = [model._meta.db_table for model in apps.get_app_config("tenancy").get_models()]
     with connection.cursor() as cursor:

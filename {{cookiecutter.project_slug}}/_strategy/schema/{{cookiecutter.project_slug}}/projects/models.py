@@ -8,6 +8,8 @@ from django.db import models
 class Project(models.Model):
     name = models.CharField(max_length=200, unique=True)  # unique within the tenant's schema
     created = models.DateTimeField(auto_now_add=True)
+    # Kept by the background task projects.tasks.recount_done_tasks (the example of a tenant task).
+    done_task_count = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self):
         return self.name

@@ -29,6 +29,14 @@ BASE_SCHEMA = settings.TENANT_BASE_SCHEMA
 RESERVED_SLUGS = {BASE_SCHEMA.replace("_", "-"), "pg-catalog", "information-schema"}
 
 
+def current_tenant():
+    """The tenant of the innermost tenant_context() (or the request), or None in the public schema."""
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or getattr(tenant, "schema_name", PUBLIC_SCHEMA) in (PUBLIC_SCHEMA, BASE_SCHEMA):
+        return None
+    return tenant
+
+
 @contextmanager
 def tenant_context(tenant):
     """Run the block as ``tenant``: inside a transaction whose search_path is its schema.
