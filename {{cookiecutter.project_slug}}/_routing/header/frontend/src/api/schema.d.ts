@@ -131,6 +131,23 @@ export interface paths {
         patch: operations["projects_partial_update"];
         trace?: never;
     };
+    "/api/v1/projects/{id}/recount/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Recount the project's done tasks in the background; the job runs in this tenant. */
+        post: operations["projects_recount_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ready/": {
         parameters: {
             query?: never;
@@ -188,6 +205,10 @@ export interface components {
             /** Format: email */
             email: string;
             password: string;
+        };
+        EnqueuedJob: {
+            /** @description the id of the background job, in the queue */
+            job_id: number;
         };
         Error: {
             /** @description What went wrong, for a person to read. */
@@ -908,6 +929,78 @@ export interface operations {
                 };
             };
             /** @description Invalid input: `detail` names the first problem, each field lists its own; no X-Tenant-ID header. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The user is not a member of this tenant. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown tenant; no such object in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: retry after the Retry-After header's seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_recount_create: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The slug of the tenant this request acts in. */
+                "X-Tenant-ID": string;
+            };
+            path: {
+                /** @description A unique integer value identifying this project. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnqueuedJob"];
+                };
+            };
+            /** @description No X-Tenant-ID header. */
             400: {
                 headers: {
                     [name: string]: unknown;
