@@ -35,8 +35,8 @@ CATEGORIES = [
     ("membership", re.compile(r'"tenancy_membership"')),
     ("authentication", re.compile(r'"(authtoken_token|knox_authtoken|users_user|django_session)"')),
     ("page", re.compile(r'"projects_')),
-    # The throttles' counters when the shared cache is the database (no REDIS_URL): Django's
-    # database cache reads an entry in one statement and writes it in three.
+    # The throttles' counters when the shared cache is the database (no REDIS_URL): one upsert
+    # per throttle (api/throttling.py).
     ("throttle", re.compile(r'"cache_entries"')),
 ]
 # Client-to-server (F) messages in libpq's trace: Query "<sql>" (simple protocol), Parse "<name>" "<sql>" ...
