@@ -93,6 +93,8 @@ def own_tabs(text):
             body.pop()
             index -= 1
         if tab["label"] in ANSWERS:
+            while body and not body[0].strip():
+                body.pop(0)  # the blank line before the tab separates already
             kept.extend(line[4:] if line.strip() else "" for line in body)
         else:
             while index < len(lines) and not lines[index].strip() and (not kept or not kept[-1].strip()):
