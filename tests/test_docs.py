@@ -106,6 +106,17 @@ def test_a_bake_builds_its_own_docs_strict(strategy_bakes, strategy, tmp_path):
         if CONTENT_TAB.search(path.read_text()) or path.read_text().startswith("---\n")
     ]
     assert not leftovers, f"pages that still hold the template's tabs or front matter: {leftovers}"
+    # The bake's `make lint` (and CI) runs `ruff format --check .`, which formats the Python blocks
+    # of Markdown too: the docs must pass it as shipped (the same ruff, pinned in both).
+    formatted = subprocess.run(
+        [str(MKDOCS.with_name("ruff")), "format", "--check", "--diff", "docs"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert formatted.returncode == 0, (
+        f"the bake's docs fail its ruff format --check:\n{formatted.stdout}{formatted.stderr}"
+    )
 
 
 @pytest.mark.parametrize("strategy", sorted(BAKES))
