@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint bake lock contract
+.PHONY: help install test lint bake lock contract docs
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,3 +32,6 @@ lock: install  ## regenerate every dependency variant's uv.lock (bakes each one 
 
 contract: install  ## refresh the committed OpenAPI schema (and front-end types) of each routing from fresh bakes
 	$(BIN)/python scripts/refresh_contract.py
+
+docs: install  ## build the docs site into build/site with --strict (browse it live: .venv/bin/mkdocs serve)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict

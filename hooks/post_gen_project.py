@@ -10,6 +10,7 @@ implementation and no trace of the other.
 
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -52,6 +53,98 @@ def install_overlay(folder, choice):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
     shutil.rmtree(PROJECT / folder)
+
+
+# The docs: one source for the template's site and every bake (docs/decisions/0011-docs-per-bake.md).
+# A content tab or a page's ship_to names an answer; this bake keeps what names its own answers.
+DOC_TAB = re.compile(r'^(?P<indent> *)=== "(?P<label>schema|rls|react|none)"\s*$')
+ANSWERS = {STRATEGY, FRONTEND}
+DOC_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<target>[\w./-]+\.md)(?P<anchor>#[\w-]*)?\)")
+
+
+def front_matter(text):
+    """(the page's YAML front matter, the page without it)."""
+    if not text.startswith("---\n"):
+        return {}, text
+    head, _, body = text[4:].partition("\n---\n")
+    return yaml.safe_load(head) or {}, body.lstrip("\n")
+
+
+def own_tabs(text):
+    """The page as this bake reads it: a content tab of the template's site (``=== "schema"``,
+    ``=== "rls"``, ``=== "react"``, ``=== "none"``) becomes plain text when it names this bake's
+    answer, and goes when it names another."""
+    lines = text.splitlines()
+    kept = []
+    index = 0
+    while index < len(lines):
+        tab = DOC_TAB.match(lines[index])
+        if not tab:
+            kept.append(lines[index])
+            index += 1
+            continue
+        inner = tab["indent"] + "    "
+        body = []
+        index += 1
+        while index < len(lines) and (not lines[index].strip() or lines[index].startswith(inner)):
+            body.append(lines[index])
+            index += 1
+        while body and not body[-1].strip():
+            body.pop()
+            index -= 1
+        if tab["label"] in ANSWERS:
+            while body and not body[0].strip():
+                body.pop(0)  # the blank line before the tab separates already
+            kept.extend(line[4:] if line.strip() else "" for line in body)
+        else:
+            while index < len(lines) and not lines[index].strip() and (not kept or not kept[-1].strip()):
+                index += 1  # no double blank line where the other strategy's tab was
+    return "\n".join(kept) + "\n"
+
+
+def ship_docs():
+    """docs/ as this bake reads it: the shared pages and its own; a page whose front matter says
+    ``ship_to: <answer>`` (rls, schema, react) goes only to bakes with that answer (``ship_to: template``:
+    to none, the template's site only), under ``ship_as`` if given."""
+    docs = PROJECT / "docs"
+    renamed = {}
+    pages = {}
+    for path in sorted(docs.rglob("*.md")):
+        meta, body = front_matter(path.read_text())
+        name = path.relative_to(docs).as_posix()
+        path.unlink()
+        if meta.get("ship_to", STRATEGY) in ANSWERS:
+            renamed[name] = meta.get("ship_as", name)
+            pages[renamed[name]] = own_tabs(body)
+        else:
+            renamed[name] = None
+    for folder in sorted(docs.rglob("*"), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+    def relink(page, match):
+        here = Path(page).parent
+        target = os.path.normpath(here / match["target"]).replace(os.sep, "/")
+        if not renamed.get(target) or renamed[target] == target:
+            return match[0]
+        new = os.path.relpath(renamed[target], here).replace(os.sep, "/")
+        text = new if match["text"] == match["target"] else match["text"]
+        return f"[{text}]({new}{match['anchor'] or ''})"
+
+    for page, text in pages.items():
+        (docs / page).parent.mkdir(parents=True, exist_ok=True)
+        (docs / page).write_text(DOC_LINK.sub(lambda match, page=page: relink(page, match), text))
+    # The site's nav: the pages this bake has, under their names here.
+    config = PROJECT / "mkdocs.yml"
+    lines = []
+    for line in config.read_text().splitlines(keepends=True):
+        named = re.search(r"[\w./-]+\.md", line)
+        if named and named[0] in renamed:
+            if renamed[named[0]] is None:
+                continue
+            line = line.replace(named[0], renamed[named[0]])
+        lines.append(line)
+    config.write_text("".join(lines))
 
 
 def remove_frontend():
@@ -191,6 +284,7 @@ def write_local_env():
 def main():
     install_overlay("_strategy", STRATEGY)
     install_overlay("_routing", ROUTING)
+    ship_docs()
     if FRONTEND == "none":
         remove_frontend()
     stamp_schema()

@@ -122,4 +122,5 @@ def test_an_answer_outside_the_choices_is_refused(tmp_path, answers):
 def test_the_template_has_every_documented_part():
     for part in ("cookiecutter.json", "hooks/pre_gen_project.py", "hooks/post_gen_project.py", "README.md", ".ci/run"):
         assert (TEMPLATE / part).exists(), part
-    assert (TEMPLATE / "docs" / "index.md").exists()
+    assert (TEMPLATE / "{{cookiecutter.project_slug}}" / "docs" / "index.md").exists()
+    assert (TEMPLATE / "mkdocs.yml").exists()

@@ -88,7 +88,7 @@ def database(url):
     # A transaction pooler refuses the `options` startup parameter (PgBouncer: "unsupported
     # startup parameter"), and session settings would not follow a transaction to its server
     # connection anyway: there, the role's own settings (ALTER ROLE ... SET statement_timeout)
-    # and the pooler's query_timeout bound the waits (the template's docs/database-timeouts.md).
+    # and the pooler's query_timeout bound the waits (docs/database-timeouts.md).
     # A dead peer (a host that vanished) is noticed in about 30 s instead of the kernel's two
     # hours. It cannot end a stall where the peer still acknowledges bytes: health/admission.py does.
     options.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3)

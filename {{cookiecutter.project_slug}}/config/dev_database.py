@@ -19,7 +19,7 @@ DATABASE_NAME = "{{ cookiecutter.project_slug }}"
 # One role does everything with the schema strategy: it creates schemas for new tenants.
 ROLES = {"DATABASE_URL": "postgres"}
 {%- else %}
-# The same two roles as production (the template's docs/production-roles.md): the owner runs migrations;
+# The same two roles as production (docs/production-roles.md): the owner runs migrations;
 # the runtime role serves requests, owns nothing and cannot bypass Row Level Security.
 ROLES = {
     "DATABASE_OWNER_URL": f"{DATABASE_NAME}_owner",

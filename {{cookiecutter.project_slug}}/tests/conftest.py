@@ -77,7 +77,7 @@ def ensure_runtime_role():
     """With a separate owner (rls), create the runtime role of DATABASE_URL if it is missing.
 
     A CI PostgreSQL service starts with only its superuser; production roles are made by the
-    DBA (the template's docs/production-roles.md). The role gets no privilege here: bootstrap grants them.
+    DBA (docs/production-roles.md). The role gets no privilege here: bootstrap grants them.
     """
     if "owner" not in settings.DATABASES:
         return

@@ -245,7 +245,7 @@ def database_urls():
         if os.environ.get("DATABASE_URL") and not os.environ.get("DATABASE_OWNER_URL"):
             pytest.fail(
                 "DATABASE_URL is set but DATABASE_OWNER_URL is not: with the rls strategy the e2e database "
-                "is bootstrapped by the table owner. Set DATABASE_OWNER_URL (the template's docs/production-roles.md)."
+                "is bootstrapped by the table owner. Set DATABASE_OWNER_URL (docs/production-roles.md)."
             )
         variables.append("DATABASE_OWNER_URL")
     urls = {variable: database_url(variable, embedded_ok=True) for variable in variables}

@@ -14,7 +14,7 @@ A tenant-scoped task is declared with ``@tenant_task()`` instead of ``@app.task(
   never blocks, or reveals, another tenant's job that happens to use the same lock name.
 
 The queue guarantees at least once: a job whose worker dies is run again (retry_stalled_jobs
-below), so a task must be idempotent. See the template's docs/background-tasks.md.
+below), so a task must be idempotent. See docs/background-tasks.md.
 """
 
 import datetime

@@ -22,7 +22,7 @@ def runtime_role_cannot_bypass_rls(app_configs, databases=None, **kwargs):
         Error(
             problem,
             hint="Point DATABASE_URL at a role that is not superuser, has no BYPASSRLS and owns nothing "
-            "(the template's docs/production-roles.md).",
+            "(docs/production-roles.md).",
             id="tenancy.E002",
         )
         for problem in problems

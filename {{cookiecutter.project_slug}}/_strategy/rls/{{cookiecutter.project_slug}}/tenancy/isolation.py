@@ -89,7 +89,7 @@ def _owner_connection():
     if OWNER_ALIAS not in settings.DATABASES:
         raise RuntimeError(
             "DATABASE_OWNER_URL is not set. bootstrap runs migrations as the role that owns the tables; "
-            "set DATABASE_OWNER_URL to that role's URL (the template's docs/production-roles.md)."
+            "set DATABASE_OWNER_URL to that role's URL (docs/production-roles.md)."
         )
     return connections[OWNER_ALIAS]
 
@@ -106,7 +106,7 @@ def _check_roles(verbosity):
     if owner == runtime:
         raise RuntimeError(
             f"DATABASE_URL and DATABASE_OWNER_URL both connect as {owner!r}. Requests must run as a "
-            "separate role that owns nothing (the template's docs/production-roles.md)."
+            "separate role that owns nothing (docs/production-roles.md)."
         )
     problems = runtime_role_problems()
     if problems:
