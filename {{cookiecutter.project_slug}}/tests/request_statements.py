@@ -23,14 +23,11 @@ from psycopg import pq
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+from tests.tenant_statements import TENANT_SETTING
 
 CATEGORIES = [
     ("transaction", re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)),
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-    ("tenant setting", re.compile(r"search_path", re.I)),
-{%- else %}
-    ("tenant setting", re.compile(r"set_config\('app\.tenant_id'", re.I)),
-{%- endif %}
+    ("tenant setting", TENANT_SETTING),
     ("tenant lookup", re.compile(r'"tenancy_(tenant|domain)"')),
     ("membership", re.compile(r'"tenancy_membership"')),
     ("authentication", re.compile(r'"(authtoken_token|knox_authtoken|users_user|django_session)"')),

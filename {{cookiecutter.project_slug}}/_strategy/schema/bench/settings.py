@@ -1,23 +1,17 @@
 """Settings of the benchmark's processes: the test settings, on the benchmark's own database,
-plus a twin of the projects list without tenancy{% if cookiecutter.tenancy_strategy == "schema" %}, and optionally a generated tenant app{% endif %}."""
-{%- if cookiecutter.tenancy_strategy == "schema" %}
+plus a twin of the projects list without tenancy, and optionally a generated tenant app."""
 
 import os
-{%- endif %}
 
 from config.settings.test import *  # noqa: F403
-{%- if cookiecutter.tenancy_strategy == "schema" %}
 from config.settings.test import INSTALLED_APPS, TENANT_APPS
-{%- endif %}
 
 PUBLIC_URLCONF = "bench.urls_public"
 ALLOWED_HOSTS = ["*"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"handlers": [], "level": "CRITICAL"}}
-{%- if cookiecutter.tenancy_strategy == "schema" %}
 
 # BENCH_EXTRA_APP: a tenant app with many migrations (bench/migrations_app.py writes it).
 EXTRA_APP = os.environ.get("BENCH_EXTRA_APP")
 if EXTRA_APP:
     INSTALLED_APPS = [*INSTALLED_APPS, EXTRA_APP]
     TENANT_APPS = [*TENANT_APPS, EXTRA_APP]
-{%- endif %}
