@@ -1,7 +1,8 @@
 """What one warm tenant-scoped request sends to PostgreSQL, statement by statement.
 
 Counted on the wire, from libpq's trace of the connection, so nothing escapes the count: not
-the transaction's BEGIN and COMMIT, not a search_path or tenant setting. ``main()`` runs inside
+the transaction's BEGIN and COMMIT, not the statement that sets the tenant
+(tests/tenant_statements.py says what it looks like). ``main()`` runs inside
 ``manage.py shell`` in a process of its own, where each request's transaction is outermost, as
 under gunicorn (in the test process every request would nest in the test's transaction).
 Used by tests/test_request_statements.py and by ``make bench``.

@@ -81,7 +81,9 @@ LOCAL_APPS = [
     # django.contrib.admin, with a site only a member of the request's tenant may use.
     f"{PACKAGE}.tenancy.apps.TenantAdminConfig",
 ]
-# INSTALLED_APPS, the database routers, the tenant-aware storage and cache keys: the strategy's.
+# The strategy's settings (config/settings/tenancy.py): INSTALLED_APPS made from the three
+# lists above (it imports them, so it comes after them), the database routers, and the
+# tenant-aware file storage and cache keys.
 from .tenancy import *  # noqa: E402, F403
 from .tenancy import CACHE_KEY_FUNCTION, TENANT_FILE_STORAGE  # noqa: E402
 

@@ -51,7 +51,8 @@ def rls_against_filter():
         with transaction.atomic(using="owner"), connections["owner"].cursor() as cursor:
             cursor.execute("SELECT set_config('app.tenant_id', %s, true)", [str(tenant.pk)])
             cursor.execute(
-                "INSERT INTO projects_project (name, created) SELECT 'row ' || n, now() FROM generate_series(1, 5000) n"
+                "INSERT INTO projects_project (name, created, done_task_count)"
+                " SELECT 'row ' || n, now(), 0 FROM generate_series(1, 5000) n"
             )
     with connections["owner"].cursor() as cursor:
         cursor.execute("ANALYZE projects_project")
