@@ -5,7 +5,8 @@ template in .cruft.json, write the local .env.
 The template keeps every strategy-specific file under ``_strategy/<strategy>/`` and every
 routing-specific one under ``_routing/<routing>/``, mirroring the project tree. This hook
 copies the chosen ones into place and deletes the rest, so the baked project holds one
-implementation and no trace of the other.
+implementation and no trace of the other. An overlay only adds files: one that would
+overwrite a shared file (or another overlay's) stops the bake.
 """
 
 import json
@@ -43,6 +44,54 @@ SCHEMA_INFO = {
     "description": "{{ cookiecutter.description }}",
 }
 BASE_DOMAIN = "{{ cookiecutter.domain_name }}"
+# The overlays, installed in this order; each holds one folder per answer.
+OVERLAYS = ("_strategy", "_routing")
+# The project folder inside the template, as the template names it.
+TEMPLATE_PROJECT_DIR = "{% raw %}{{cookiecutter.project_slug}}{% endraw %}"
+
+
+def overlay_collisions(root):
+    """Paths (relative to ``root``, a project tree before any overlay is installed) that an
+    overlay file would overwrite: a shared file's, or a file of another overlay folder."""
+    shared = {
+        path.relative_to(root)
+        for path in root.rglob("*")
+        if path.is_file() and path.relative_to(root).parts[0] not in OVERLAYS
+    }
+    collisions = []
+    claimed = {}  # relative path: the overlay folder that installs it
+    for folder in OVERLAYS:
+        for choice in sorted(path for path in (root / folder).iterdir() if path.is_dir()):
+            for path in sorted(choice.rglob("*")):
+                if not path.is_file():
+                    continue
+                target = path.relative_to(choice)
+                if target in shared:
+                    collisions.append(f"{path.relative_to(root)} would overwrite the shared {target}")
+                elif claimed.setdefault(target, folder) != folder:
+                    collisions.append(f"{path.relative_to(root)} would overwrite {claimed[target]}'s {target}")
+    return collisions
+
+
+def template_project_tree():
+    """The template's own project folder when cookiecutter says where the template is (a plain
+    bake, or one over an existing project, whose leftover files are no evidence); else this
+    freshly rendered folder (cruft renders into an empty one)."""
+    repo_dir = invocation_path(CONTEXT.get("_repo_dir") or "")
+    if (repo_dir / "cookiecutter.json").is_file() and (repo_dir / TEMPLATE_PROJECT_DIR).is_dir():
+        return repo_dir / TEMPLATE_PROJECT_DIR
+    return PROJECT
+
+
+def refuse_overwriting_overlays():
+    """One mechanism: a file lives either in the shared tree or in an overlay, never both."""
+    collisions = overlay_collisions(template_project_tree())
+    if collisions:
+        raise SystemExit(
+            "The template's overlays must only add files, never replace shared ones:\n  "
+            + "\n  ".join(collisions)
+            + "\nKeep such a file in the overlays only (one copy per answer), or in the shared tree only."
+        )
 
 
 def install_overlay(folder, choice):
@@ -282,6 +331,7 @@ def write_local_env():
 
 
 def main():
+    refuse_overwriting_overlays()
     install_overlay("_strategy", STRATEGY)
     install_overlay("_routing", ROUTING)
     ship_docs()

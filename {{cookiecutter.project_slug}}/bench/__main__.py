@@ -13,50 +13,28 @@ import socket
 import statistics
 import subprocess
 import sys
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-import tempfile
-{%- endif %}
 import threading
 import time
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
-{%- if cookiecutter.tenancy_strategy == "schema" %}
 
-from bench import migrations_app
-{%- endif %}
+from bench import strategy
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATABASE = "bench"  # the settings add the test_ prefix
 CLIENTS = 8
-{%- if cookiecutter.tenancy_strategy == "schema" %}
 
 
-def environment(database=DATABASE, extra_app_root=None):
-    """The environment of a benchmark process on ``test_<database>`` (with a generated tenant app
-    from ``extra_app_root``)."""
+def environment(database=DATABASE, extra_env=None):
+    """The environment of a benchmark process on ``test_<database>``, plus ``extra_env``."""
     from config import dev_database
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    for variable in dev_database.ROLES:
-        env[variable] = dev_database.role_url(dev_database.ROLES[variable], database)
-    if extra_app_root:
-        env["PYTHONPATH"] = os.pathsep.join([str(extra_app_root), str(PROJECT_DIR)])
-        env["BENCH_EXTRA_APP"] = migrations_app.APP
-    return env
-{%- else %}
-
-
-def environment(database=DATABASE):
-    """The environment of a benchmark process on ``test_<database>``."""
-    from config import dev_database
-
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **(extra_env or {})}
     for variable in dev_database.ROLES:
         env[variable] = dev_database.role_url(dev_database.ROLES[variable], database)
     return env
-{%- endif %}
 
 
 def recreate(database):
@@ -65,7 +43,7 @@ def recreate(database):
     name = f"test_{database}"
     with psycopg.connect(dev_database.superuser_url(), autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        owner = dev_database.ROLES.get("DATABASE_OWNER_URL", "postgres")
+        owner = dev_database.EMBEDDED_DATABASE_OWNER
         conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(owner)))
 
 
@@ -82,25 +60,21 @@ def manage(*args, env):
 
 
 def phase(name, env, **variables):
-    """Run bench.phases.<name>() in a process of its own; its reported values."""
-    _seconds, output = manage("shell", "-c", f"from bench.phases import {name}; {name}()", env={**env, **variables})
+    """Run bench.<module>.<function>() (``name`` is "module.function") in a process of its own;
+    its reported values. bench/phases.py has the shared phases, bench/strategy_phases.py the
+    strategy's own."""
+    module, function = name.rsplit(".", 1)
+    command = f"from bench.{module} import {function}; {function}()"
+    _seconds, output = manage("shell", "-c", command, env={**env, **variables})
     lines = [line for line in output.splitlines() if line.startswith("BENCH ")]
     if not lines:
         sys.exit(f"bench: phase {name} reported nothing:\n{output}")
     return json.loads(lines[-1].removeprefix("BENCH "))
-{%- if cookiecutter.tenancy_strategy == "schema" %}
 
 
-def fresh(database=DATABASE, extra_app_root=None):
+def fresh(database=DATABASE, extra_env=None):
     recreate(database)
-    env = environment(database, extra_app_root)
-{%- else %}
-
-
-def fresh(database=DATABASE):
-    recreate(database)
-    env = environment(database)
-{%- endif %}
+    env = environment(database, extra_env)
     manage("bootstrap", env=env)
     return env
 
@@ -142,6 +116,8 @@ def load(port, path, headers, seconds):
 
 
 def throughput(env, token, routing):
+    from config import dev_database
+
     port = free_port()
     web = {
         **env,
@@ -151,7 +127,10 @@ def throughput(env, token, routing):
         "GUNICORN_LOG_LEVEL": "warning",
         "GUNICORN_MAX_REQUESTS": "0",
     }
-    web.pop("DATABASE_OWNER_URL", None)
+    # Web processes get the request role's URL only, as in production.
+    for variable in dev_database.ROLES:
+        if variable != "DATABASE_URL":
+            web.pop(variable)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--access-logfile", "/dev/null", "config.wsgi"],
         cwd=PROJECT_DIR,
@@ -210,47 +189,21 @@ def main():
     django.setup()
     from django.conf import settings
 
-    strategy, routing = settings.TENANCY_STRATEGY, settings.TENANT_ROUTING
+    strategy_name, routing = settings.TENANCY_STRATEGY, settings.TENANT_ROUTING
     started = time.perf_counter()
     rows = []
 
     env = fresh()
-    made = phase("creation", env)
+    made = phase("strategy_phases.creation", env)
     rows.append(
         (
             f"tenant creation, one process: last 20 / first 20 of {made['creations']}",
             ratio(made["last_ms"], made["first_ms"]),
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-            f"{made['first_ms']:.1f} -> {made['last_ms']:.1f} ms; session memory "
-            f"{made['memory_mb'][0]} -> {made['memory_mb'][1]} MB",
-{%- else %}
-            f"{made['first_ms']:.1f} -> {made['last_ms']:.1f} ms (a tenant is one row)",
-{%- endif %}
+            strategy.creation_detail(made),
         )
     )
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-    provisioned = phase("provisioning", env)
-    rows.append(
-        (
-            "full migration / tenant creation (example app)",
-            ratio(provisioned["migrated_ms"], provisioned["provisioned_ms"]),
-            f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
-        )
-    )
-    with tempfile.TemporaryDirectory() as root:
-        migrations_app.write(root, 40)
-        many = fresh("bench_migrations", extra_app_root=root)
-        provisioned = phase("provisioning", many)
-    rows.append(
-        (
-            "full migration / tenant creation (+40 migrations)",
-            ratio(provisioned["migrated_ms"], provisioned["provisioned_ms"]),
-            f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
-        )
-    )
-{%- endif %}
 
-    counted = phase("statements", env)
+    counted = phase("phases.statements", env)
     rows.append(
         (
             "SQL statements, warm GET /api/v1/projects/ (twin without tenancy)",
@@ -267,26 +220,11 @@ def main():
         )
     )
 
-{%- if cookiecutter.tenancy_strategy == "rls" %}
-    rls = phase("rls_against_filter", env)
-    rows.append(
-        (
-            "RLS / explicit WHERE tenant_id = (page of 50, 100,000 rows)",
-            ratio(rls["rls page"], rls["filter page"]),
-            f"{rls['rls page']:.3f} vs {rls['filter page']:.3f} ms",
-        )
-    )
-    rows.append(
-        (
-            "RLS / explicit WHERE tenant_id = (count, 100,000 rows)",
-            ratio(rls["rls count"], rls["filter count"]),
-            f"{rls['rls count']:.3f} vs {rls['filter count']:.3f} ms",
-        )
-    )
-{%- endif %}
+    # The strategy's own measures (bench/strategy.py).
+    rows.extend(strategy.measures(env, phase=phase, fresh=fresh, ratio=ratio))
 
     schemas = int(os.environ.get("BENCH_SCHEMAS", "1000"))
-    phase("many_tenants", env, BENCH_SCHEMAS=str(schemas))
+    phase("strategy_phases.many_tenants", env, BENCH_SCHEMAS=str(schemas))
     first, _ = manage("bootstrap", env=env)
     again, _ = manage("bootstrap", env=env)
     rows.append(
@@ -296,11 +234,11 @@ def main():
             f"first run after adding them {first:.1f} s; per 1,000 tenants {again * 1000 / schemas:.1f} s",
         )
     )
-    ready = phase("readiness", env)
+    ready = phase("phases.readiness", env)
     rows.append((f"readiness, {ready['tenants']} tenants (ms)", f"{ready['ready_ms']:.1f}", f"HTTP {ready['status']}"))
 
     width = max(len(row[0]) for row in rows)
-    print(f"\nmake bench: {strategy} strategy, {routing} routing, {time.perf_counter() - started:.0f} s\n")
+    print(f"\nmake bench: {strategy_name} strategy, {routing} routing, {time.perf_counter() - started:.0f} s\n")
     print(f"{'measure'.ljust(width)}  {'value':>10}  detail")
     print(f"{'-' * width}  {'-' * 10}  {'-' * 40}")
     for name, value, detail in rows:

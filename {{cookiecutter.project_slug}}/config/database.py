@@ -10,17 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-
-# django-tenants' backend, setting the search_path once per transaction, inside it
-# ({{ cookiecutter.project_slug }}/tenancy/postgresql/base.py).
-ENGINE = "{{ cookiecutter.project_slug }}.tenancy.postgresql"
-{%- else %}
-
-ENGINE = "django.db.backends.postgresql"
-# The table owner: runs migrations and bootstrap. Requests never use it (see databases()).
-OWNER_URL_VARIABLE = "DATABASE_OWNER_URL"
-{%- endif %}
+from config.roles import ENGINE, URL_VARIABLES
 
 
 def database_url(variable="DATABASE_URL", *, embedded_ok):
@@ -111,13 +101,12 @@ def transaction_pooling():
 
 def databases(*, embedded_ok, name_prefix=""):
     """The DATABASES setting; ``name_prefix`` ("test_") gives the test databases."""
-    urls = {"default": database_url("DATABASE_URL", embedded_ok=embedded_ok)}
-{%- if cookiecutter.tenancy_strategy == "rls" %}
-    # Web processes run without the owner's credentials (least privilege): the "owner" alias
-    # exists only where DATABASE_OWNER_URL is set, or derived with the embedded server.
-    if os.environ.get(OWNER_URL_VARIABLE) or (embedded_ok and not os.environ.get("DATABASE_URL")):
-        urls["owner"] = database_url(OWNER_URL_VARIABLE, embedded_ok=embedded_ok)
-{%- endif %}
+    urls = {}
+    for alias, variable in URL_VARIABLES.items():
+        # "default" is required. Any other alias exists only where its URL is set, or derived
+        # with the embedded server: a web process holds no credentials it does not use.
+        if alias == "default" or os.environ.get(variable) or (embedded_ok and not os.environ.get("DATABASE_URL")):
+            urls[alias] = database_url(variable, embedded_ok=embedded_ok)
     result = {}
     for alias, url in urls.items():
         if name_prefix:

@@ -13,23 +13,12 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from config.roles import EMBEDDED_DATABASE_OWNER, EMBEDDED_ROLE_OPTIONS, EMBEDDED_ROLES
+
 PGDATA = Path(__file__).resolve().parent.parent / ".pgdata"
 DATABASE_NAME = "{{ cookiecutter.project_slug }}"
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-# One role does everything with the schema strategy: it creates schemas for new tenants.
-ROLES = {"DATABASE_URL": "postgres"}
-{%- else %}
-# The same two roles as production (docs/production-roles.md): the owner runs migrations;
-# the runtime role serves requests, owns nothing and cannot bypass Row Level Security.
-ROLES = {
-    "DATABASE_OWNER_URL": f"{DATABASE_NAME}_owner",
-    "DATABASE_URL": f"{DATABASE_NAME}_app",
-}
-ROLE_OPTIONS = {
-    f"{DATABASE_NAME}_owner": "LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB",
-    f"{DATABASE_NAME}_app": "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE",
-}
-{%- endif %}
+# The roles of this strategy, as production has them (config/roles.py).
+ROLES = EMBEDDED_ROLES
 
 
 def _embedded_postgres():
@@ -61,17 +50,13 @@ def role_url(role, database):
 
 def ensure_database(name):
     with psycopg.connect(superuser_url(), autocommit=True) as conn:
-{%- if cookiecutter.tenancy_strategy == "rls" %}
-        for role, options in ROLE_OPTIONS.items():
+        for role, options in EMBEDDED_ROLE_OPTIONS.items():
             if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
                 try:
                     conn.execute(sql.SQL("CREATE ROLE {} " + options).format(sql.Identifier(role)))
                 except psycopg.errors.DuplicateObject:
                     pass  # another process created it between our check and our CREATE
-        owner = sql.Identifier(ROLES["DATABASE_OWNER_URL"])
-{%- else %}
-        owner = sql.Identifier("postgres")
-{%- endif %}
+        owner = sql.Identifier(EMBEDDED_DATABASE_OWNER)
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             try:

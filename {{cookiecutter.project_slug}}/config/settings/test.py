@@ -6,13 +6,30 @@ from config.database import databases
 from .base import *  # noqa: F403
 from .base import env
 
+# GENERAL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-test-only-key-not-for-production-use-0123456789")
 DEBUG = False
 
+# DATABASES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/testing/overview/#the-test-database
 DATABASES = databases(embedded_ok=True, name_prefix="test_")
 
+# PASSWORDS
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/testing/overview/#password-hashing
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# STATIC FILES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#storages
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # nothing is collected outside production
+
+# EMAIL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/testing/tools/#email-services
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

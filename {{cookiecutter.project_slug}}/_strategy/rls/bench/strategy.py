@@ -1,0 +1,24 @@
+"""The rls strategy's own rows of ``make bench``: what Row Level Security costs against an
+explicit ``WHERE tenant_id =``. Called by bench/__main__.py, with its helpers."""
+
+
+def creation_detail(made):
+    """The detail of the tenant-creation row."""
+    return f"{made['first_ms']:.1f} -> {made['last_ms']:.1f} ms (a tenant is one row)"
+
+
+def measures(env, *, phase, fresh, ratio):
+    """RLS against an explicit filter: a page of 50 and a count, on 100,000 rows."""
+    rls = phase("strategy_phases.rls_against_filter", env)
+    return [
+        (
+            "RLS / explicit WHERE tenant_id = (page of 50, 100,000 rows)",
+            ratio(rls["rls page"], rls["filter page"]),
+            f"{rls['rls page']:.3f} vs {rls['filter page']:.3f} ms",
+        ),
+        (
+            "RLS / explicit WHERE tenant_id = (count, 100,000 rows)",
+            ratio(rls["rls count"], rls["filter count"]),
+            f"{rls['rls count']:.3f} vs {rls['filter count']:.3f} ms",
+        ),
+    ]

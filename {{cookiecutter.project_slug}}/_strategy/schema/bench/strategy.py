@@ -1,0 +1,50 @@
+"""The schema strategy's own rows of ``make bench``: what a tenant's schema costs to make, by
+cloning the template schema, against a full migration run, with a small and a long migration
+history. Called by bench/__main__.py, with its helpers."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from bench import migrations_app
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def creation_detail(made):
+    """The detail of the tenant-creation row: a schema per tenant also costs session memory."""
+    return (
+        f"{made['first_ms']:.1f} -> {made['last_ms']:.1f} ms; session memory "
+        f"{made['memory_mb'][0]} -> {made['memory_mb'][1]} MB"
+    )
+
+
+def measures(env, *, phase, fresh, ratio):
+    """Full migration / tenant creation, with the example app and with 40 generated migrations more."""
+    rows = []
+    provisioned = phase("strategy_phases.provisioning", env)
+    rows.append(
+        (
+            "full migration / tenant creation (example app)",
+            ratio(provisioned["migrated_ms"], provisioned["provisioned_ms"]),
+            f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
+        )
+    )
+    with tempfile.TemporaryDirectory() as root:
+        migrations_app.write(root, 40)
+        many = fresh(
+            "bench_migrations",
+            extra_env={
+                "PYTHONPATH": os.pathsep.join([str(root), str(PROJECT_DIR)]),
+                "BENCH_EXTRA_APP": migrations_app.APP,
+            },
+        )
+        provisioned = phase("strategy_phases.provisioning", many)
+    rows.append(
+        (
+            "full migration / tenant creation (+40 migrations)",
+            ratio(provisioned["migrated_ms"], provisioned["provisioned_ms"]),
+            f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
+        )
+    )
+    return rows
