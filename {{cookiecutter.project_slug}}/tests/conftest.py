@@ -135,8 +135,8 @@ def globex(tenants):
 def data(tenants):
     """One project and one task per tenant, each named with a marker unique to its tenant.
 
-    Ids are set apart per tenant: with one schema per tenant, sequences restart at 1 in every
-    schema, and equal ids would make "another tenant's id" the attacker's own row.
+    Ids are set apart per tenant, so "another tenant's id" is never also one of the attacker's
+    own rows: an attack must fail by isolation, not by a missing id.
     """
     from {{ cookiecutter.project_slug }}.projects.models import Project, Task
     from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context

@@ -3,7 +3,7 @@ database connections: zero leaks, zero server errors.
 
 Each client keeps one HTTP connection and alternates tenants on it, so a worker thread serves
 acme, then globex, then acme on the same reused database connection: exactly where a tenant
-left behind by the previous request (a search_path, a session setting) would show.
+left behind by the previous request (a connection or session setting) would show.
 """
 
 import http.client

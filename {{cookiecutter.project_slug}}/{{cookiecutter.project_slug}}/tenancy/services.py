@@ -57,7 +57,7 @@ def _owner(email, password):
 
 
 def create_tenant(slug, name, *, domain=None, owner_email=None, owner_password=None):
-    """One tenant with its isolation (schema or policies), routing and owner, or nothing at all."""
+    """One tenant with its isolation (isolation.provision_tenant), routing and owner, or nothing at all."""
     validate_slug(slug)
     domain = domain or default_domain(slug)
     if domain and Domain.objects.filter(domain=domain).exists():

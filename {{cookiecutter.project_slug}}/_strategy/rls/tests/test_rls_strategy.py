@@ -187,6 +187,21 @@ def test_production_refuses_to_start_with_a_superuser_runtime_role():
     assert "superuser" in result.stderr
 
 
+def policies():
+    return scalar(
+        "SELECT coalesce(array_agg(row(tablename, policyname, qual, with_check)::text ORDER BY tablename, policyname), "
+        "'{}') FROM pg_policies WHERE schemaname = current_schema()"
+    )
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_bootstrap_again_leaves_every_policy_as_it_was():
+    before = policies()
+    assert before != [], "bootstrap made no policy at all"
+    call_command("bootstrap", verbosity=0)
+    assert policies() == before
+
+
 def test_bootstrap_refuses_to_run_requests_as_the_owner():
     owner_url = os.environ.get("DATABASE_OWNER_URL")
     if owner_url is None:
