@@ -8,7 +8,7 @@ from django.db import connection
 
 from {{ cookiecutter.project_slug }}.tenancy.models import Domain, Membership, Tenant
 
-from .conftest import manage_py
+from .support import manage_py
 
 CONTRACT_COMMANDS = ("bootstrap", "create_tenant", "list_tenants", "delete_tenant", "check_tenancy")
 

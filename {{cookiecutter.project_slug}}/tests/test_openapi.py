@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.tenancy.middleware import is_tenant_scoped
 
-from .conftest import PROJECT_DIR, routing_headers
+from .support import PROJECT_DIR, routing_headers
 
 COMMITTED = PROJECT_DIR / "openapi.yaml"
 METHODS = ("get", "post", "put", "patch", "delete")

@@ -14,9 +14,9 @@ import time
 import pytest
 from django.conf import settings
 
-from .conftest import LOAD_REPORT
 from .deployment import http_request
 from .endpoints import ENDPOINTS
+from .support import LOAD_REPORT
 
 pytestmark = pytest.mark.e2e
 

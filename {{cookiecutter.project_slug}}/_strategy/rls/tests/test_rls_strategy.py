@@ -21,7 +21,7 @@ from {{ cookiecutter.project_slug }}.tenancy.isolation import runtime_role_probl
 
 from config.database import with_database_name
 
-from .conftest import PROJECT_DIR, autocommit_connection, manage_py
+from .support import PROJECT_DIR, autocommit_connection, manage_py
 
 
 def scalar(query, params=()):
