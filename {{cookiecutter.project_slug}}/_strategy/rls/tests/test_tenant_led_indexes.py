@@ -46,8 +46,8 @@ def shared_tables_of_many_tenants(django_db_setup):
                 with conn.transaction():
                     conn.execute("SELECT set_config(%s, %s, true)", [rls.TENANT_SETTING, str(tenant_id)])
                     conn.execute(
-                        "INSERT INTO projects_project (name, created) "
-                        "SELECT 'bulk-' || n, now() FROM generate_series(1, %s) AS n",
+                        "INSERT INTO projects_project (name, created, done_task_count) "
+                        "SELECT 'bulk-' || n, now(), 0 FROM generate_series(1, %s) AS n",
                         [per_tenant],
                     )
                     conn.execute(
