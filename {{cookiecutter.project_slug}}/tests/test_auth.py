@@ -9,7 +9,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from .conftest import PASSWORD, routing_headers
+from .support import PASSWORD, routing_headers
 
 
 def test_token_for_valid_credentials_on_any_host(acme):

@@ -21,7 +21,7 @@ from {{ cookiecutter.project_slug }}.tenancy.background import NoTenantError
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant, delete_tenant
 
-from .conftest import PROJECT_DIR, manage_py
+from .support import PROJECT_DIR, manage_py
 
 # Fast heartbeats for the tests; production keeps the defaults (10 s and 30 s, checked every minute).
 QUICK_STALL_DETECTION = {
@@ -281,7 +281,7 @@ def test_openapi_documents_the_recount_endpoint(db, client, settings):
 
 
 def test_the_tenant_admin_does_not_show_the_queue(client, acme):
-    from .conftest import routing_headers
+    from .support import routing_headers
 
     client.force_login(acme.owner)
     for model in ("procrastinatejob", "procrastinateworker", "procrastinateevent"):

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from .conftest import manage_py
+from .support import manage_py
 
 # Prints where it ran and what it sees; fails (exit 3) in globex only.
 PROBE = (

@@ -13,7 +13,7 @@ from {{ cookiecutter.project_slug }}.api.errors import server_error
 from {{ cookiecutter.project_slug }}.projects.models import Project
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 
-from .conftest import manage_py, routing_headers
+from .support import COMMAND_ONLY_VARIABLES, manage_py, routing_headers
 
 HUGE = "99999999999999999999"
 
@@ -132,8 +132,8 @@ def test_readiness_names_the_failing_check_and_never_the_host_port_or_user(db):
         "shell",
         "-c",
         script,
+        **dict.fromkeys(COMMAND_ONLY_VARIABLES, ""),
         DATABASE_URL="postgres://readiness_probe_user:secret@127.0.0.1:9/acme",
-        DATABASE_OWNER_URL="",
         DB_CONNECT_TIMEOUT="2",
     )
     assert result.returncode == 0, result.stderr

@@ -3,7 +3,7 @@
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from .conftest import routing_headers, token_for
+from .support import routing_headers, token_for
 
 
 def signed_in(user, **headers):

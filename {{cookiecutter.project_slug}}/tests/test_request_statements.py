@@ -12,8 +12,8 @@ from django.conf import settings
 
 from {{ cookiecutter.project_slug }}.tenancy.models import Domain, Membership
 
-from .conftest import bootstrapped_database, manage_py
 from .request_statements import category, per_category, statements_sent
+from .support import bootstrapped_database, manage_py
 
 CACHE_BACKEND = settings.CACHES["default"]["BACKEND"]
 

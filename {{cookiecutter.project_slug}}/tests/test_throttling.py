@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.tenancy.models import Membership
 
-from .conftest import PASSWORD, routing_headers
+from .support import PASSWORD, routing_headers
 
 
 def rates(**overrides):

@@ -3,17 +3,16 @@
 One server for the whole session (see deployment.py): gunicorn with production settings on
 a fresh database, two tenants with their owners, and one marker-named object per tenant and
 endpoint. Every API answer is checked for the markers of tenants the caller must not see.
+The helpers that e2e tests import are in tests/e2e/support.py.
 """
 
-import json
 import os
-from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
 
-from ..conftest import PASSWORD
+from ..support import PASSWORD
 from .deployment import deploy
+from .support import LOAD_REPORT, ApiClient, browser_context_options
 
 # Flags for a system Chromium in a container: no sandbox (root, no user namespaces), and none
 # of the background traffic a headless test browser has no use for.
@@ -25,7 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-LOAD_REPORT = pytest.StashKey[list]()
 
 
 @pytest.fixture(scope="session")
@@ -54,18 +52,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return options
 
 
-def browser_context_options(deployment, slug):
-    """Options of a browser context that opens tenant ``slug``.
-
-    Subdomain routing opens http://<slug>.localhost:<port>; header routing opens
-    http://localhost:<port> and sends X-Tenant-ID: <slug> with every request.
-    """
-    options = {"base_url": deployment.origin(slug)}
-    if deployment.routing == "header":
-        options["extra_http_headers"] = {settings.TENANT_HEADER: slug}
-    return options
-
-
 @pytest.fixture
 def tenant_browser(new_context, deployment):
     """tenant_browser(slug): a new browser context (no cookies yet) whose pages open tenant ``slug``."""
@@ -76,53 +62,6 @@ def tenant_browser(new_context, deployment):
         return context
 
     return open_tenant
-
-
-@dataclass
-class Answer:
-    status: int
-    body: bytes
-    headers: dict
-
-    def json(self):
-        return json.loads(self.body)
-
-
-class ApiClient:
-    """Requests to the server through Playwright's APIRequestContext, as one caller.
-
-    Every answer is checked: not one byte of a marker the caller must not see, in the body or
-    in any header, whatever the status.
-    """
-
-    def __init__(self, context, hidden_markers, caller):
-        self.context = context
-        self.hidden_markers = hidden_markers
-        self.caller = caller
-
-    def request(self, method, path, body=None):
-        response = self.context.fetch(path, method=method, data=body, max_redirects=0)
-        answer = Answer(response.status, response.body(), response.headers)
-        headers = json.dumps(answer.headers).encode()
-        for marker in self.hidden_markers:
-            assert marker.encode() not in answer.body, f"LEAK: {marker} in the body of {method} {path} {self.caller}"
-            assert marker.encode() not in headers, f"LEAK: {marker} in the headers of {method} {path} {self.caller}"
-        return answer
-
-    def get(self, path):
-        return self.request("GET", path)
-
-    def post(self, path, body):
-        return self.request("POST", path, body)
-
-    def put(self, path, body):
-        return self.request("PUT", path, body)
-
-    def patch(self, path, body):
-        return self.request("PATCH", path, body)
-
-    def delete(self, path):
-        return self.request("DELETE", path)
 
 
 @pytest.fixture(scope="session")

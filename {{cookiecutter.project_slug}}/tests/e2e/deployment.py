@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from config.database import database_url, with_database_name
+from config.database import database_url
 
-from ..conftest import PASSWORD, ensure_runtime_role, recreate_database
+from ..support import COMMAND_ONLY_VARIABLES, PASSWORD, database_environment, recreate_database
 from .endpoints import ENDPOINTS
 from .shell_steps import SEED_PLAN_VARIABLE
 
@@ -150,7 +150,6 @@ def deploy(workdir):
     # A browser app served on the base domain calls the tenants' hosts (subdomain routing): CORS.
     command_environment["CORS_ALLOWED_ORIGINS"] = deployment.origin(None)
 
-    ensure_runtime_role()
     recreate_database(database_name(command_environment["DATABASE_URL"]))
     # collectstatic (the manifest production's static storage needs) overlaps the database work.
     collectstatic = start_command("collectstatic", "--noinput", env=command_environment, log=workdir / "static.log")
@@ -162,9 +161,9 @@ def deploy(workdir):
         raise
     finish_command(collectstatic, "collectstatic", workdir / "static.log")
 
-    # The web process gets only what production's web process gets: with rls, the runtime role
-    # (DATABASE_URL) and never the owner's credentials.
-    web_environment = {key: value for key, value in command_environment.items() if key != "DATABASE_OWNER_URL"}
+    # The web process gets only what production's web process gets: DATABASE_URL, never the
+    # URL of a role that only commands use (tests/roles.py).
+    web_environment = {key: value for key, value in command_environment.items() if key not in COMMAND_ONLY_VARIABLES}
     web_environment.update(
         GUNICORN_BIND=f"127.0.0.1:{deployment.port}",
         GUNICORN_WORKERS=str(WORKERS),
@@ -216,7 +215,7 @@ def build_database(deployment):
 
 def production_environment(urls):
     """The environment production's processes get, for a server on this machine over plain HTTP."""
-    environment = {key: value for key, value in os.environ.items() if key not in ("DATABASE_OWNER_URL",)}
+    environment = {key: value for key, value in os.environ.items() if key not in COMMAND_ONLY_VARIABLES}
     environment.update(urls)
     environment.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -237,19 +236,16 @@ def production_environment(urls):
 def database_urls():
     """{variable: URL} of the e2e database: the test server's URLs, another database name.
 
-    With rls, migrations and bootstrap run as the owner (DATABASE_OWNER_URL), requests as the
-    runtime role (DATABASE_URL); both name the same database.
+    One URL per role the project connects as (tests/roles.py), all naming the same database.
     """
-    variables = ["DATABASE_URL"]
-    if settings.TENANCY_STRATEGY == "rls":
-        if os.environ.get("DATABASE_URL") and not os.environ.get("DATABASE_OWNER_URL"):
-            pytest.fail(
-                "DATABASE_URL is set but DATABASE_OWNER_URL is not: with the rls strategy the e2e database "
-                "is bootstrapped by the table owner. Set DATABASE_OWNER_URL (docs/production-roles.md)."
-            )
-        variables.append("DATABASE_OWNER_URL")
-    urls = {variable: database_url(variable, embedded_ok=True) for variable in variables}
-    return {variable: with_database_name(url, DATABASE_PREFIX + database_name(url)) for variable, url in urls.items()}
+    missing = [variable for variable in COMMAND_ONLY_VARIABLES if not os.environ.get(variable)]
+    if os.environ.get("DATABASE_URL") and missing:
+        pytest.fail(
+            f"DATABASE_URL is set but {', '.join(missing)} is not: the e2e database is bootstrapped "
+            "with every role the project connects as. Set them all, as the README's environment table says."
+        )
+    url = database_url("DATABASE_URL", embedded_ok=True)
+    return database_environment(DATABASE_PREFIX + database_name(url))
 
 
 def database_name(url):

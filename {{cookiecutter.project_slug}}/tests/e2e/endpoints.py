@@ -1,8 +1,10 @@
-"""Every tenant-scoped API endpoint the isolation suite attacks: the one list to extend.
+"""Every tenant-scoped API endpoint the isolation suites attack: the one list to extend.
 
 A team that adds a tenant-scoped model adds one entry to ENDPOINTS (after the endpoints it
-points at). Every attack in test_api_attacks.py, the seeded marker data and the concurrent load
-then cover it, with no other change.
+points at), with the extra actions of its viewset (``@action(detail=True)``). Every attack of
+tests/test_isolation.py (in the test process) and of e2e/test_api_attacks.py (through the
+running server), the seeded marker data and the concurrent load then cover it, with no other
+change.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ class TenantScopedEndpoint:
     model: str  # "app_label.ModelName" of the objects it serves
     fields: dict  # a valid body; "{marker}" in a string value becomes the tenant's marker and label
     parents: dict = field(default_factory=dict)  # foreign-key field -> name of the endpoint it points at
+    actions: tuple = ()  # POST /api/v1/<name>/<id>/<action>/ of the viewset's detail actions
 
     @property
     def path(self):
@@ -23,6 +26,9 @@ class TenantScopedEndpoint:
 
     def detail(self, pk):
         return f"{self.path}{pk}/"
+
+    def action(self, pk, action):
+        return f"{self.detail(pk)}{action}/"
 
     def body(self, marker, parent_ids, label="object"):
         """A valid body carrying ``marker``, pointing at the objects ``parent_ids`` names."""
@@ -38,7 +44,7 @@ class TenantScopedEndpoint:
 
 
 ENDPOINTS = [
-    TenantScopedEndpoint("projects", "projects.Project", {"name": "{marker}"}),
+    TenantScopedEndpoint("projects", "projects.Project", {"name": "{marker}"}, actions=("recount",)),
     TenantScopedEndpoint(
         "tasks", "projects.Task", {"title": "{marker}", "done": False}, parents={"project": "projects"}
     ),
@@ -46,3 +52,6 @@ ENDPOINTS = [
 
 # Endpoints with a foreign key to another tenant-scoped endpoint: the "foreign key" attack.
 ENDPOINTS_WITH_PARENTS = [endpoint for endpoint in ENDPOINTS if endpoint.parents]
+# Every (endpoint, detail action): another tenant's object is as much a 404 there.
+ACTIONS = [(endpoint, action) for endpoint in ENDPOINTS for action in endpoint.actions]
+ACTION_IDS = [f"{endpoint.name}-{action}" for endpoint, action in ACTIONS]

@@ -22,9 +22,8 @@ SEED_PLAN_VARIABLE = "E2E_SEED_PLAN"
 def seed():
     """Create the plan's users (with their memberships) and each tenant's marker rows.
 
-    Rows get explicit ids, set apart per tenant: with one schema per tenant every table's
-    sequence starts at 1 in every schema, and equal ids would make "another tenant's object"
-    the attacker's own.
+    Rows get explicit ids, set apart per tenant, so "another tenant's object" is never also one
+    of the attacker's own: an attack must fail by isolation, not by a missing id.
     """
     plan = json.loads(os.environ[SEED_PLAN_VARIABLE])
     for user in plan["users"]:

@@ -6,9 +6,9 @@ admin, neither sees it nor opens it by URL. Sessions and sign-ins do not cross t
 
 import pytest
 
-from ..conftest import PASSWORD
-from .conftest import browser_context_options
+from ..support import PASSWORD
 from .deployment import http_request
+from .support import browser_context_options
 
 pytestmark = pytest.mark.e2e
 

@@ -2,13 +2,13 @@
 
 The attackers are real users with valid tokens, talking HTTP to gunicorn like any client.
 Each case names what it proves; every answer is also checked for the markers of the tenants
-the caller must not see (see conftest.ApiClient).
+the caller must not see (see support.ApiClient).
 """
 
 import pytest
 from django.conf import settings
 
-from .endpoints import ENDPOINTS, ENDPOINTS_WITH_PARENTS
+from .endpoints import ACTION_IDS, ACTIONS, ENDPOINTS, ENDPOINTS_WITH_PARENTS
 
 pytestmark = pytest.mark.e2e
 
@@ -96,6 +96,37 @@ def test_delete_of_another_tenants_object_is_404_and_deletes_nothing(sides, atta
     answer = attacker.delete(endpoint.detail(other.ids[endpoint.name]))
     assert answer.status == 404, answer.body
     assert_unchanged(victim, other, endpoint)
+
+
+@pytest.mark.parametrize(("endpoint", "action"), ACTIONS, ids=ACTION_IDS)
+def test_action_on_another_tenants_object_is_404_and_changes_nothing(sides, attacker, victim, endpoint, action):
+    """A detail action (POST .../<id>/<action>/) finds objects as retrieve does: 404 for another tenant's."""
+    _own, other = sides
+    answer = attacker.post(endpoint.action(other.ids[endpoint.name], action), None)
+    assert answer.status == 404, answer.body
+    assert_unchanged(victim, other, endpoint)
+
+
+@pytest.mark.parametrize(("endpoint", "action"), ACTIONS, ids=ACTION_IDS)
+@pytest.mark.parametrize("intruder", ["other-tenants-owner", "user-with-no-tenant", "no-credentials"])
+def test_action_for_a_non_member_is_refused(deployment, api, intruder, endpoint, action):
+    victim_tenant = deployment.tenants["acme"]
+    user, expected = {
+        "other-tenants-owner": (deployment.tenants["globex"].owner_email, 403),
+        "user-with-no-tenant": (OUTSIDER, 403),
+        "no-credentials": (None, 401),
+    }[intruder]
+    answer = api("acme", user).post(endpoint.action(victim_tenant.ids[endpoint.name], action), None)
+    assert answer.status == expected, answer.body
+    assert_unchanged(api("acme", victim_tenant.owner_email), victim_tenant, endpoint)
+
+
+@pytest.mark.parametrize(("endpoint", "action"), ACTIONS, ids=ACTION_IDS)
+def test_action_on_own_object_is_accepted(deployment, api, endpoint, action):
+    """The control: the refusals above come from isolation, not from a broken action."""
+    tenant = deployment.tenants["acme"]
+    answer = api("acme", tenant.owner_email).post(endpoint.action(tenant.ids[endpoint.name], action), None)
+    assert 200 <= answer.status < 300, answer.body
 
 
 @pytest.mark.parametrize("verb", ["create", "update", "partial_update"])

@@ -18,8 +18,8 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.generation.modes import GenerationMode
 
-from .conftest import LOAD_REPORT
 from .deployment import http_request
+from .support import LOAD_REPORT
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,7 @@ database connections: zero leaks, zero server errors.
 
 Each client keeps one HTTP connection and alternates tenants on it, so a worker thread serves
 acme, then globex, then acme on the same reused database connection: exactly where a tenant
-left behind by the previous request (a search_path, a session setting) would show.
+left behind by the previous request (a connection or session setting) would show.
 """
 
 import http.client
@@ -14,9 +14,9 @@ import time
 import pytest
 from django.conf import settings
 
-from .conftest import LOAD_REPORT
 from .deployment import http_request
 from .endpoints import ENDPOINTS
+from .support import LOAD_REPORT
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ is searched for the markers its user must not see.
 import pytest
 from django.conf import settings
 
-from ..conftest import PASSWORD
+from ..support import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

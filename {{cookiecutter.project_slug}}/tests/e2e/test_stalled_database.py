@@ -20,9 +20,10 @@ import time
 import environ
 import pytest
 
-from .conftest import LOAD_REPORT
+from ..support import COMMAND_ONLY_VARIABLES
 from .deployment import PROJECT_DIR, free_port, http_request, wait_until_ready
 from .freezable_proxy import FreezableProxy
+from .support import LOAD_REPORT
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +58,7 @@ class StallServer:
         environment = {
             key: value
             for key, value in deployment.environment.items()
-            if key != "DATABASE_OWNER_URL" and not key.startswith("GUNICORN_")
+            if key not in COMMAND_ONLY_VARIABLES and not key.startswith("GUNICORN_")
         }
         environment.update(
             DATABASE_URL=f"postgres://{config['USER']}:{password}@127.0.0.1:{self.proxy.port}/{config['NAME']}",

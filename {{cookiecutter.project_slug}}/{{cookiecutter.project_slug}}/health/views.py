@@ -3,7 +3,7 @@
 - health: the process answers. Touches no database, so a database outage never makes an
   orchestrator kill healthy web processes; it never waits for a database slot either.
 - ready: this process can serve traffic: the database answers within READY_DEADLINE and every
-  check of tenancy/isolation.py passes (migrations, and the runtime role's privileges with rls).
+  check of the tenancy strategy passes (tenancy/isolation.py's readiness_checks(): migrations first).
   503 names what failed, never the host, port, socket or role: those go to the log.
 """
 
@@ -64,7 +64,7 @@ def health(request):
 @permission_classes([AllowAny])
 @throttle_classes([])
 def ready(request):
-    """Readiness: the database answers in time and every schema is migrated and usable."""
+    """Readiness: the database answers in time and every isolation check passes."""
     names = ["database", *(name for name, _check in readiness_checks())]
     failed = _checks_within_deadline()
     if failed:

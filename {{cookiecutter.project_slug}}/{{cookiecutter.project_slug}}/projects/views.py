@@ -1,5 +1,5 @@
-"""Tenant-scoped CRUD. No view filters by tenant: the database does (schema or RLS), so a
-view that forgets a filter still cannot leak. Access needs membership (the default
+"""Tenant-scoped CRUD. No view filters by tenant: the database does (tenancy/isolation.py),
+so a view that forgets a filter still cannot leak. Access needs membership (the default
 permission, IsTenantMember)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view

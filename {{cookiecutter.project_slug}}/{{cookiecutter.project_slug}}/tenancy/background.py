@@ -69,7 +69,7 @@ class TenantDeferrer:
     def defer(self, **kwargs):
         """Enqueue the job; returns its id.
 
-        Inside the caller's transaction (a request's, under rls), so the job exists only if that
+        Inside the caller's transaction (a request's: tenant_context() is atomic), so the job exists only if that
         transaction commits; in a savepoint, so a refused job (AlreadyEnqueued) leaves it usable.
         """
         with transaction.atomic():

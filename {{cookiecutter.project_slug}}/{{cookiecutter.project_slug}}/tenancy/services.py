@@ -13,9 +13,10 @@ from .models import PUBLIC_TENANT_SLUG, Domain, Membership, Tenant
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 SLUG_LENGTH = (2, 40)
-# Host labels and names the platform keeps for itself.
-RESERVED_SLUGS = {PUBLIC_TENANT_SLUG, "www", "api", "admin", "app", "static", "media", "mail"}
-RESERVED_SLUGS |= isolation.RESERVED_SLUGS
+# Host labels and names the platform keeps for itself, and those the strategy needs.
+RESERVED_SLUGS = (
+    frozenset({PUBLIC_TENANT_SLUG, "www", "api", "admin", "app", "static", "media", "mail"}) | isolation.RESERVED_SLUGS
+)
 
 
 class TenantError(Exception):
@@ -57,7 +58,7 @@ def _owner(email, password):
 
 
 def create_tenant(slug, name, *, domain=None, owner_email=None, owner_password=None):
-    """One tenant with its isolation (schema or policies), routing and owner, or nothing at all."""
+    """One tenant with its isolation (isolation.provision_tenant), routing and owner, or nothing at all."""
     validate_slug(slug)
     domain = domain or default_domain(slug)
     if domain and Domain.objects.filter(domain=domain).exists():

@@ -21,7 +21,7 @@ from {{ cookiecutter.project_slug }}.tenancy.isolation import runtime_role_probl
 
 from config.database import with_database_name
 
-from .conftest import PROJECT_DIR, autocommit_connection, manage_py
+from .support import PROJECT_DIR, autocommit_connection, manage_py
 
 
 def scalar(query, params=()):
@@ -185,6 +185,21 @@ def test_production_refuses_to_start_with_a_superuser_runtime_role():
     assert result.returncode != 0
     assert "Refusing to serve" in result.stderr
     assert "superuser" in result.stderr
+
+
+def policies():
+    return scalar(
+        "SELECT coalesce(array_agg(row(tablename, policyname, qual, with_check)::text ORDER BY tablename, policyname), "
+        "'{}') FROM pg_policies WHERE schemaname = current_schema()"
+    )
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_bootstrap_again_leaves_every_policy_as_it_was():
+    before = policies()
+    assert before != [], "bootstrap made no policy at all"
+    call_command("bootstrap", verbosity=0)
+    assert policies() == before
 
 
 def test_bootstrap_refuses_to_run_requests_as_the_owner():

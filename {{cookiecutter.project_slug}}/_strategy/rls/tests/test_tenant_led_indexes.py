@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from {{ cookiecutter.project_slug }}.tenancy import rls
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 
-from .conftest import autocommit_connection, routing_headers, token_for
 from .e2e.endpoints import ENDPOINTS
+from .support import autocommit_connection, routing_headers, token_for
 
 ROWS = 100_000
 TENANTS = 20

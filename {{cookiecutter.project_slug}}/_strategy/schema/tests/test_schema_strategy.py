@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context, schema_exists
 from {{ cookiecutter.project_slug }}.tenancy.isolation import BASE_SCHEMA, pending_migrations, readiness_problems
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant, delete_tenant
 
-from .conftest import autocommit_connection
+from .support import autocommit_connection
 
 
 def tables_in(schema):

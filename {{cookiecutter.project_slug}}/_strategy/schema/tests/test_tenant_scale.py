@@ -13,7 +13,7 @@ from {{ cookiecutter.project_slug }}.tenancy.isolation import current_migration_
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
 
-from .conftest import autocommit_connection, bootstrapped_database, database_admin_settings, manage_py
+from .support import autocommit_connection, bootstrapped_database, database_admin_settings, manage_py
 
 WARM_UP = 10
 CREATIONS = 40

@@ -3,8 +3,9 @@ and PostgreSQL Row Level Security that lets a statement see and write only the r
 tenant set for its transaction.
 
 Everything that depends on the strategy sits here (with tenancy/rls.py for the SQL and
-tenancy/models.py for TenantScopedModel); the rest of the project calls these functions.
-Requests run as the runtime role (DATABASE_URL); migrations as the owner (DATABASE_OWNER_URL).
+tenancy/models.py for TenantScopedModel); the rest of the project uses only the names of
+``__all__``, the seam that tenancy/seam.py describes. Requests run as the runtime role
+(DATABASE_URL); migrations as the owner (DATABASE_OWNER_URL).
 """
 
 import contextvars
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from psycopg import sql
@@ -23,8 +24,22 @@ from . import rls
 from .cache_table import create_cache_table
 from .models import Tenant, TenantScopedModel
 
+# The seam: the only names the rest of the project may use (tenancy/seam.py says what each means).
+__all__ = [
+    "RESERVED_SLUGS",
+    "bootstrap_steps",
+    "current_tenant",
+    "drop_tenant",
+    "isolation_violations",
+    "provision_tenant",
+    "readiness_checks",
+    "tenant_context",
+    "tenant_models",
+]
+
 OWNER_ALIAS = "owner"
-RESERVED_SLUGS = set()
+# A tenant is a row: its slug names no database object, so none collides with the platform's.
+RESERVED_SLUGS = frozenset()
 _current_tenant = contextvars.ContextVar("current_tenant", default=None)
 
 
@@ -34,8 +49,9 @@ def current_tenant():
 
 
 @contextmanager
-def tenant_context(tenant):
-    """Run the block as ``tenant``: inside a transaction whose ``app.tenant_id`` is its id.
+def tenant_context(tenant, using=DEFAULT_DB_ALIAS):
+    """Run the block as ``tenant``, atomically: in a transaction (a savepoint when nested) on
+    the connection ``using``, whose ``app.tenant_id`` is the tenant's id.
 
     Use it wherever code runs outside a request: management commands, data migrations,
     background jobs. Requests get it from TenantMiddleware. The setting is made with
@@ -43,21 +59,22 @@ def tenant_context(tenant):
     pooled connection never carries it into the next request. A nested context restores the
     outer tenant when it ends.
     """
+    conn = connections[using]
     previous = _current_tenant.get()
     token = _current_tenant.set(tenant)
-    nested = connection.in_atomic_block
+    nested = conn.in_atomic_block
     try:
-        with transaction.atomic():
-            _set_tenant_setting(tenant)
+        with transaction.atomic(using=using):
+            _set_tenant_setting(conn, tenant)
             yield
             if nested:
-                _set_tenant_setting(previous)
+                _set_tenant_setting(conn, previous)
     finally:
         _current_tenant.reset(token)
 
 
-def _set_tenant_setting(tenant):
-    with connection.cursor() as cursor:
+def _set_tenant_setting(conn, tenant):
+    with conn.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, true)", [rls.TENANT_SETTING, str(tenant.pk) if tenant else ""])
 
 
@@ -67,6 +84,7 @@ def provision_tenant(*, slug, name):
 
 
 def drop_tenant(tenant):
+    """Delete the tenant and every row of its data."""
     # Inside the tenant: RLS lets the deletion cascade see (and delete) the tenant's rows only.
     with tenant_context(tenant):
         tenant.delete()
@@ -76,6 +94,7 @@ def drop_tenant(tenant):
 
 
 def bootstrap_steps():
+    """(name, step) pairs that bootstrap runs in order; a step takes ``verbosity``."""
     return [
         ("database roles (owner and runtime role)", _check_roles),
         ("migrations, as the table owner (tables and their policies)", _migrate),

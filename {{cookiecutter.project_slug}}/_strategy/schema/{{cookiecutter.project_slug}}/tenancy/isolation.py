@@ -1,7 +1,8 @@
 """Tenant isolation, schema strategy: one PostgreSQL schema per tenant, via django-tenants.
 
 Everything that depends on the strategy sits here (and in tenancy/models.py); the rest of
-the project calls these functions and never touches schemas or search paths itself.
+the project uses only the names of ``__all__``, the seam that tenancy/seam.py describes, and
+never touches schemas or search paths itself.
 """
 
 import functools
@@ -13,7 +14,7 @@ from contextlib import contextmanager
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import get_public_schema_name, schema_exists
 from django_tenants.utils import tenant_context as _tenant_context
@@ -23,10 +24,23 @@ from . import template_schema
 from .cache_table import create_cache_table
 from .models import PUBLIC_TENANT_SLUG, Tenant
 
+# The seam: the only names the rest of the project may use (tenancy/seam.py says what each means).
+__all__ = [
+    "RESERVED_SLUGS",
+    "bootstrap_steps",
+    "current_tenant",
+    "drop_tenant",
+    "isolation_violations",
+    "provision_tenant",
+    "readiness_checks",
+    "tenant_context",
+    "tenant_models",
+]
+
 PUBLIC_SCHEMA = get_public_schema_name()
 BASE_SCHEMA = settings.TENANT_BASE_SCHEMA
 # A slug becomes a schema name; these would collide with the platform's own schemas.
-RESERVED_SLUGS = {BASE_SCHEMA.replace("_", "-"), "pg-catalog", "information-schema"}
+RESERVED_SLUGS = frozenset({BASE_SCHEMA.replace("_", "-"), "pg-catalog", "information-schema"})
 
 
 def current_tenant():
@@ -38,8 +52,9 @@ def current_tenant():
 
 
 @contextmanager
-def tenant_context(tenant):
-    """Run the block as ``tenant``: inside a transaction whose search_path is its schema.
+def tenant_context(tenant, using=DEFAULT_DB_ALIAS):
+    """Run the block as ``tenant``, atomically: in a transaction (a savepoint when nested) on
+    the connection ``using``, whose search_path is the tenant's schema.
 
     Use it wherever code runs outside a request: management commands, data migrations,
     background jobs. Requests get it from TenantMiddleware. The search_path is set for the
@@ -48,7 +63,7 @@ def tenant_context(tenant):
     """
     # The tenant outside the transaction: its end (COMMIT, or RELEASE of a nested one) runs
     # while the search_path is still the tenant's, so it is not set once more just for that.
-    with _tenant_context(tenant), transaction.atomic():
+    with _tenant_context(tenant, database=using), transaction.atomic(using=using):
         yield
 
 
@@ -75,10 +90,12 @@ def provision_tenant(*, slug, name):
 
 
 def drop_tenant(tenant):
+    """Delete the tenant and every row of its data: its schema is dropped."""
     tenant.delete(force_drop=True)
 
 
 def bootstrap_steps():
+    """(name, step) pairs that bootstrap runs in order; a step takes ``verbosity``."""
     return [
         ("shared migrations (public schema)", _migrate_shared),
         ("shared cache table (public schema)", lambda verbosity: create_cache_table(verbosity, "default")),

@@ -5,9 +5,9 @@ from {{ cookiecutter.project_slug }}.tenancy import isolation
 
 class Command(BaseCommand):
     help = (
-        "Bring a fresh or existing database fully up to date, in order: shared migrations, the "
-        "public tenant, then tenant migrations (schema) or policies (rls). Safe to run again: "
-        "a second run changes nothing. Deploys run it before every release."
+        "Bring a fresh or existing database fully up to date, in order: "
+        + "; ".join(name for name, _step in isolation.bootstrap_steps())
+        + ". Safe to run again: a second run changes nothing. Deploys run it before every release."
     )
 
     def handle(self, *args, **options):

@@ -84,7 +84,7 @@ def child_environment():
 
 
 def run_one(slug, command_name, command_args, environment):
-    """One tenant's run, in a new process: no state (connection, search_path, caches, module
+    """One tenant's run, in a new process: no state (connection, tenant, caches, module
     globals) can pass from one tenant's run to another's, and a crash stays in its tenant."""
     started = time.monotonic()
     completed = subprocess.run(  # noqa: S603 - our own manage.py, arguments as a list

@@ -27,7 +27,6 @@ class Command(BaseCommand):
         tenant = Tenant.objects.customers().filter(slug=slug).first()
         if tenant is None:
             raise CommandError(f"No tenant with the slug {slug!r}. `manage.py list_tenants` lists them.")
-        # The whole command runs inside the tenant: its search_path (schema) or its
-        # per-transaction setting (rls; the command is then one transaction, all or nothing).
+        # The whole command runs inside the tenant, in one transaction: all or nothing.
         with tenant_context(tenant):
             call_command(command_name, *command_args)

@@ -155,7 +155,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Readiness: the database answers in time and every schema is migrated and usable. */
+        /** @description Readiness: the database answers in time and every isolation check passes. */
         get: operations["ready_retrieve"];
         put?: never;
         post?: never;

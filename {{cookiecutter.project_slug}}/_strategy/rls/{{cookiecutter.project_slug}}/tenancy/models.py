@@ -1,38 +1,26 @@
-"""Tenants, their domains, and the memberships that give users access to them."""
+"""Tenants, their domains, and the memberships that give users access to them.
+
+A tenant is one row; TenantScopedModel tags every tenant-scoped row with it.
+"""
 
 from django.conf import settings
 from django.db import models
-{%- if cookiecutter.tenancy_strategy == "schema" %}
-from django_tenants.models import DomainMixin, TenantMixin
-{%- else %}
 from django.utils.deconstruct import deconstructible
 
 from .rls import TENANT_SETTING
-{%- endif %}
 
-# The platform's own row (with the schema strategy, django-tenants' public schema); never a customer.
+# The platform's own name: no customer may take it (services.RESERVED_SLUGS).
 PUBLIC_TENANT_SLUG = "public"
 
 
 class TenantQuerySet(models.QuerySet):
     def customers(self):
-        """Every real tenant, without the platform's own public row."""
+        """Every real tenant: none may be the platform's own."""
         return self.exclude(slug=PUBLIC_TENANT_SLUG)
 
 
-{% if cookiecutter.tenancy_strategy == "schema" -%}
-class Tenant(TenantMixin):
-    """A customer. Its data lives in the PostgreSQL schema ``schema_name``."""
-
-    # Drop the schema only when delete_tenant asks for it explicitly (force_drop=True).
-    auto_drop_schema = False
-    # The migrations its schema was last brought to (a fingerprint), recorded by bootstrap and
-    # provisioning: readiness compares these rows instead of reading every schema's own table.
-    migration_state = models.CharField(max_length=64, blank=True, default="", editable=False)
-{%- else -%}
 class Tenant(models.Model):
     """A customer. Its rows carry its id in every tenant-scoped table."""
-{%- endif %}
 
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
@@ -52,17 +40,12 @@ class Tenant(models.Model):
         return domain.domain if domain else ""
 
 
-{% if cookiecutter.tenancy_strategy == "schema" -%}
-class Domain(DomainMixin):
-    """A host name that routes to a tenant (subdomain routing)."""
-{%- else -%}
 class Domain(models.Model):
     """A host name that routes to a tenant (subdomain routing)."""
 
     domain = models.CharField(max_length=253, unique=True)
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="domains")
     is_primary = models.BooleanField(default=True, db_index=True)
-{%- endif %}
 
     def __str__(self):
         return self.domain
@@ -86,7 +69,6 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.tenant} ({self.role})"
-{%- if cookiecutter.tenancy_strategy == "rls" %}
 
 
 @deconstructible(path="{{ cookiecutter.project_slug }}.tenancy.models.CurrentTenantId")
@@ -112,4 +94,3 @@ class TenantScopedModel(models.Model):
 
     class Meta:
         abstract = True
-{%- endif %}

@@ -1,0 +1,72 @@
+"""Tenants, their domains, and the memberships that give users access to them.
+
+A tenant is a django-tenants tenant: its data lives in a PostgreSQL schema of its own.
+"""
+
+from django.conf import settings
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+# The platform's own row: django-tenants' public tenant, whose schema holds the shared
+# tables; never a customer.
+PUBLIC_TENANT_SLUG = "public"
+
+
+class TenantQuerySet(models.QuerySet):
+    def customers(self):
+        """Every real tenant, without the platform's own public row."""
+        return self.exclude(slug=PUBLIC_TENANT_SLUG)
+
+
+class Tenant(TenantMixin):
+    """A customer. Its data lives in the PostgreSQL schema ``schema_name``."""
+
+    # Drop the schema only when delete_tenant asks for it explicitly (force_drop=True).
+    auto_drop_schema = False
+    # The migrations its schema was last brought to (a fingerprint), recorded by bootstrap and
+    # provisioning: readiness compares these rows instead of reading every schema's own table.
+    migration_state = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.slug
+
+    @property
+    def primary_domain(self):
+        domain = self.domains.filter(is_primary=True).first()
+        return domain.domain if domain else ""
+
+
+class Domain(DomainMixin):
+    """A host name that routes to a tenant (subdomain routing)."""
+
+    def __str__(self):
+        return self.domain
+
+
+class Membership(models.Model):
+    """A user's access to one tenant, with a role."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        ADMIN = "admin", "Admin"
+        MEMBER = "member", "Member"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tenant"], name="one_membership_per_user_and_tenant")]
+
+    def __str__(self):
+        return f"{self.user} in {self.tenant} ({self.role})"
