@@ -15,7 +15,9 @@ DEBUG = False
 # DATABASES
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/testing/overview/#the-test-database
-DATABASES = databases(embedded_ok=True, name_prefix="test_")
+# No connection of their own for the throttles' counters: each test's transaction rolls back
+# what its requests counted (config/database.py).
+DATABASES = databases(embedded_ok=True, name_prefix="test_", throttle_connection=False)
 
 # PASSWORDS
 # ------------------------------------------------------------------------------
