@@ -178,17 +178,22 @@ def deploy(workdir):
         DB_REQUEST_DEADLINE="60",
     )
     deployment.log_path = workdir / "gunicorn.log"
-    with deployment.log_path.open("w") as log:
-        deployment.process = subprocess.Popen(
+    deployment.process = start_gunicorn(web_environment, deployment.log_path)
+    wait_until_ready(deployment)
+    return deployment
+
+
+def start_gunicorn(environment, log_path):
+    """gunicorn as production runs it (config/gunicorn.py), its output in ``log_path``."""
+    with log_path.open("w") as log:
+        return subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
             cwd=PROJECT_DIR,
-            env=web_environment,
+            env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    wait_until_ready(deployment)
-    return deployment
 
 
 def build_database(deployment):

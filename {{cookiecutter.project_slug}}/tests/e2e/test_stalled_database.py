@@ -13,7 +13,6 @@ import multiprocessing
 import os
 import re
 import subprocess
-import sys
 import threading
 import time
 
@@ -21,7 +20,7 @@ import environ
 import pytest
 
 from ..support import COMMAND_ONLY_VARIABLES
-from .deployment import PROJECT_DIR, free_port, http_request, wait_until_ready
+from .deployment import free_port, http_request, start_gunicorn, wait_until_ready
 from .freezable_proxy import FreezableProxy
 from .support import LOAD_REPORT
 
@@ -67,15 +66,7 @@ class StallServer:
             GUNICORN_GRACEFUL_TIMEOUT="2",
         )
         self.log_path = workdir / "stall-gunicorn.log"
-        with self.log_path.open("w") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
-                cwd=PROJECT_DIR,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = start_gunicorn(environment, self.log_path)
 
     def log(self):
         return self.log_path.read_text(errors="replace")
