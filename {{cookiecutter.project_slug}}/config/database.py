@@ -4,7 +4,6 @@ Without DATABASE_URL (development and tests only) every entry point shares one e
 PostgreSQL server, started on demand: see config/dev_database.py.
 """
 
-import copy
 import os
 from urllib.parse import urlsplit, urlunsplit
 
@@ -100,24 +99,8 @@ def transaction_pooling():
     return value in ("true", "1", "yes")
 
 
-# The API throttles' counters (<package>/api/throttling.py) when they are in the database: a
-# connection of their own, in autocommit, so a counter's row is locked for its one statement
-# and not for the rest of the request's transaction, which would queue every request of a
-# tenant behind the one before it. A web thread holds two connections then (docs/throttling.md).
-THROTTLE_ALIAS = "throttle"
-
-
-def throttle_database(default):
-    """The THROTTLE_ALIAS entry: the same database, role and options as ``default``."""
-    return copy.deepcopy(default)
-
-
-def databases(*, embedded_ok, name_prefix="", throttle_connection=True):
-    """The DATABASES setting; ``name_prefix`` ("test_") gives the test databases.
-
-    ``throttle_connection=False`` (tests): the counters run on the default connection, inside
-    each test's transaction, which rolls them back.
-    """
+def databases(*, embedded_ok, name_prefix=""):
+    """The DATABASES setting; ``name_prefix`` ("test_") gives the test databases."""
     urls = {}
     for alias, variable in URL_VARIABLES.items():
         # "default" is required. Any other alias exists only where its URL is set, or derived
@@ -129,6 +112,4 @@ def databases(*, embedded_ok, name_prefix="", throttle_connection=True):
         if name_prefix:
             url = with_database_name(url, name_prefix + environ.Env.db_url_config(url)["NAME"])
         result[alias] = database(url)
-    if throttle_connection:
-        result[THROTTLE_ALIAS] = throttle_database(result["default"])
     return result

@@ -1,7 +1,6 @@
 """What one warm tenant-scoped request sends to PostgreSQL, statement by statement.
 
-Counted on the wire, from libpq's trace of each connection the request uses (the default one,
-and the throttles' own where the settings have it), so nothing escapes the count: not
+Counted on the wire, from libpq's trace of the connection, so nothing escapes the count: not
 the transaction's BEGIN and COMMIT, not the statement that sets the tenant
 (tests/tenant_statements.py says what it looks like). ``main()`` runs inside
 ``manage.py shell`` in a process of its own, where each request's transaction is outermost, as
@@ -14,11 +13,11 @@ import os
 import re
 import tempfile
 from collections import Counter
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connections
+from django.db import connection
 from django.test import Client
 from psycopg import pq
 
@@ -26,8 +25,6 @@ from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
 from tests.tenant_statements import TENANT_SETTING
-
-from config.database import THROTTLE_ALIAS
 
 CATEGORIES = [
     ("transaction", re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)),
@@ -63,19 +60,7 @@ def per_category(statements):
 
 @contextmanager
 def statements_sent():
-    """The list of every statement the request's connections send inside the block."""
-    aliases = [alias for alias in ("default", THROTTLE_ALIAS) if alias in settings.DATABASES]
-    sent = []
-    with ExitStack() as stack:
-        traces = [stack.enter_context(traced(connections[alias])) for alias in aliases]
-        yield sent
-    for trace in traces:
-        sent.extend(trace)
-
-
-@contextmanager
-def traced(connection):
-    """The statements ``connection`` sends inside the block, from libpq's trace."""
+    """The list of every statement the connection sends inside the block."""
     connection.ensure_connection()
     pgconn = connection.connection.pgconn
     sent = []

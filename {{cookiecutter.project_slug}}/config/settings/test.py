@@ -15,9 +15,7 @@ DEBUG = False
 # DATABASES
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/testing/overview/#the-test-database
-# No connection of their own for the throttles' counters: each test's transaction rolls back
-# what its requests counted (config/database.py).
-DATABASES = databases(embedded_ok=True, name_prefix="test_", throttle_connection=False)
+DATABASES = databases(embedded_ok=True, name_prefix="test_")
 
 # PASSWORDS
 # ------------------------------------------------------------------------------

@@ -12,11 +12,9 @@ import hashlib
 import math
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connection
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
-
-from config.database import THROTTLE_ALIAS
 
 # One statement per throttle, where Django's database cache sends six (a read; then, inside a
 # savepoint, a count of the whole table, a lookup and the write). The row is the cache table's
@@ -44,8 +42,6 @@ class DatabaseCounter:
 
     def hit(self, key, duration):
         """(hits in the current window, seconds until it ends)."""
-        # Its own connection, in autocommit, where there is one (config/database.py).
-        connection = connections[THROTTLE_ALIAS if THROTTLE_ALIAS in settings.DATABASES else DEFAULT_DB_ALIAS]
         table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
         with connection.cursor() as cursor:
             cursor.execute(HIT.format(table=table), {"key": key, "duration": duration})

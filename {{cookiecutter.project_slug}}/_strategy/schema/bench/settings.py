@@ -3,15 +3,13 @@ plus a twin of the projects list without tenancy, and optionally a generated ten
 
 import os
 
-from config.database import THROTTLE_ALIAS, throttle_database
 from config.settings.test import *  # noqa: F403
-from config.settings.test import DATABASES, INSTALLED_APPS, REST_FRAMEWORK, TENANT_APPS
+from config.settings.test import REST_FRAMEWORK
+from config.settings.test import INSTALLED_APPS, TENANT_APPS
 
 PUBLIC_URLCONF = "bench.urls_public"
 ALLOWED_HOSTS = ["*"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"handlers": [], "level": "CRITICAL"}}
-# The throttles' counters on their own connection, as in production (config/database.py).
-DATABASES[THROTTLE_ALIAS] = throttle_database(DATABASES["default"])
 # The load phases are thousands of requests of one user in one tenant: the throttles still run
 # and count, on both sides of the comparison, but never answer 429.
 REST_FRAMEWORK = {
