@@ -80,7 +80,8 @@ def test_with_tenant_a_set_an_insert_for_tenant_b_is_rejected(data, acme, globex
     with tenant_context(acme.tenant), pytest.raises(DatabaseError, match="row-level security"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO projects_project (tenant_id, name, created, done_task_count) VALUES (%s, 'smuggled', now(), 0)",
+                "INSERT INTO projects_project (tenant_id, name, created, done_task_count) "
+                "VALUES (%s, 'smuggled', now(), 0)",
                 [globex.tenant.pk],
             )
 

@@ -4,8 +4,7 @@ plus a twin of the projects list without tenancy, and optionally a generated ten
 import os
 
 from config.settings.test import *  # noqa: F403
-from config.settings.test import REST_FRAMEWORK
-from config.settings.test import INSTALLED_APPS, TENANT_APPS
+from config.settings.test import INSTALLED_APPS, REST_FRAMEWORK, TENANT_APPS
 
 PUBLIC_URLCONF = "bench.urls_public"
 ALLOWED_HOSTS = ["*"]
