@@ -33,6 +33,19 @@ def bake(output_dir, **answers):
     return Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(output_dir), extra_context=context))
 
 
+def tracked_files(project):
+    """What the team would commit: every file .gitignore lets through (``git init`` first)."""
+    subprocess.run(["git", "init", "--quiet", str(project)], check=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=project,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return sorted(name for name in listed.split("\0") if name)
+
+
 def run(command, cwd, env=None, timeout=1800):
     """Run a command; on failure, fail the test with its whole output."""
     result = subprocess.run(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TEMPLATE, bake
+from .conftest import TEMPLATE, bake, tracked_files
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 BAKES = {
@@ -44,19 +44,6 @@ def build_site(folder, destination):
     )
     assert result.returncode == 0, f"mkdocs build --strict failed in {folder}:\n{result.stdout}\n{result.stderr}"
     return destination
-
-
-def tracked_files(project):
-    """What the team would commit: every file .gitignore lets through."""
-    subprocess.run(["git", "init", "--quiet", str(project)], check=True)
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=project,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return sorted(name for name in listed.split("\0") if name)
 
 
 def broken_references(project):

@@ -9,20 +9,11 @@ import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from .conftest import COMBINATION_IDS, COMBINATIONS, PROJECT_NAME, SLUG, TEMPLATE, bake
+from .conftest import COMBINATION_IDS, COMBINATIONS, PROJECT_NAME, SLUG, TEMPLATE, bake, tracked_files
 
 JINJA_LEFTOVER = re.compile(
     r"{{ ?cookiecutter|{%-? ?(if|for|endif|endfor|raw|endraw)\b|cookiecutter\.(project_|tenan|domain|description)"
 )
-
-
-def tracked_files(project):
-    """What `git add .` would track in the baked project (everything .gitignore lets through)."""
-    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
-    listed = subprocess.run(
-        ["git", "ls-files", "--others", "--exclude-standard"], cwd=project, check=True, capture_output=True, text=True
-    )
-    return sorted(listed.stdout.split())
 
 
 @pytest.mark.parametrize(("strategy", "routing"), COMBINATIONS, ids=COMBINATION_IDS)

@@ -7,11 +7,10 @@ docs may describe the other strategy.
 """
 
 import re
-import subprocess
 
 import pytest
 
-from .conftest import bake
+from .conftest import bake, tracked_files
 
 # The one baked page allowed to describe the other strategy (the docs' comparison page).
 COMPARISON_PAGE = "docs/the-other-strategy.md"
@@ -51,19 +50,6 @@ RLS_TRACES = [
 ]
 OTHER = {"rls": SCHEMA_TRACES, "schema": RLS_TRACES}
 ROUTING = {"schema": "subdomain", "rls": "header"}
-
-
-def tracked_files(project):
-    """What the team would commit: every file .gitignore lets through."""
-    subprocess.run(["git", "init", "--quiet", str(project)], check=True)
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=project,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return sorted(name for name in listed.split("\0") if name)
 
 
 def traces(project, patterns):
