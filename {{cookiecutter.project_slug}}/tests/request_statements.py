@@ -30,11 +30,13 @@ CATEGORIES = [
     ("transaction", re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)),
     ("tenant setting", TENANT_SETTING),
     ("tenant lookup", re.compile(r'"tenancy_(tenant|domain)"')),
+    # The token, its user and the user's role in the tenant, in one query (users/authentication.py).
+    ("authentication and membership", re.compile(r'^(?=.*"knox_authtoken")(?=.*"tenancy_membership")')),
     ("membership", re.compile(r'"tenancy_membership"')),
     ("authentication", re.compile(r'"(authtoken_token|knox_authtoken|users_user|django_session)"')),
     ("page", re.compile(r'"projects_')),
-    # The throttles' counters when the shared cache is the database (no REDIS_URL): one upsert
-    # per throttle (api/throttling.py).
+    # The throttles' counters when the shared cache is the database (no REDIS_URL): one
+    # statement for all of them (api/throttling.py).
     ("throttle", re.compile(r'"cache_entries"')),
 ]
 # Client-to-server (F) messages in libpq's trace: Query "<sql>" (simple protocol), Parse "<name>" "<sql>" ...

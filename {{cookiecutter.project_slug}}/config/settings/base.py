@@ -234,11 +234,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": f"{PACKAGE}.api.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     # docs/throttling.md: per tenant and per user on the API; sign-ins per address and per account.
-    "DEFAULT_THROTTLE_CLASSES": [
-        f"{PACKAGE}.api.throttling.TenantThrottle",
-        f"{PACKAGE}.api.throttling.UserThrottle",
-        f"{PACKAGE}.api.throttling.AnonymousThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": [f"{PACKAGE}.api.throttling.ApiThrottles"],
     "DEFAULT_THROTTLE_RATES": {
         "tenant": env("THROTTLE_RATE_TENANT", default="3000/min"),
         "user": env("THROTTLE_RATE_USER", default="600/min"),

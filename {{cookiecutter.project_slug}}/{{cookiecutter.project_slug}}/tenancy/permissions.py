@@ -1,10 +1,26 @@
 """Membership decides access: a valid user of another tenant is still refused (403)."""
 
+from django.db.models import OuterRef, Subquery
 from rest_framework.permissions import BasePermission
 
 from .models import Membership
 
 ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
+
+
+def role_in(tenant):
+    """A subquery for a query of tokens or users: the role of its row's user in ``tenant``.
+
+    So that authentication fetches the role with the user, in the same statement
+    (users/authentication.py), and remembers it for the permission checks (remember_role).
+    """
+    return Subquery(Membership.objects.filter(user=OuterRef("user"), tenant=tenant).values("role")[:1])
+
+
+def remember_role(request, user, tenant, role):
+    """Keep ``user``'s role in ``tenant`` (None: not a member) for the rest of this request."""
+    http_request = getattr(request, "_request", request)
+    http_request._tenant_membership = ((user.pk, tenant.pk), role)
 
 
 def membership_role(request, user, tenant):
@@ -16,14 +32,12 @@ def membership_role(request, user, tenant):
     """
     if tenant is None or not user.is_authenticated or not user.is_active:
         return None
-    http_request = getattr(request, "_request", request)
-    key = (user.pk, tenant.pk)
-    cached = getattr(http_request, "_tenant_membership", None)
-    if cached is None or cached[0] != key:
-        role = Membership.objects.filter(user=user, tenant=tenant).values_list("role", flat=True).first()
-        cached = (key, role)
-        http_request._tenant_membership = cached
-    return cached[1]
+    cached = getattr(getattr(request, "_request", request), "_tenant_membership", None)
+    if cached is not None and cached[0] == (user.pk, tenant.pk):
+        return cached[1]
+    role = Membership.objects.filter(user=user, tenant=tenant).values_list("role", flat=True).first()
+    remember_role(request, user, tenant, role)
+    return role
 
 
 def is_member(user, tenant, roles=None, request=None):

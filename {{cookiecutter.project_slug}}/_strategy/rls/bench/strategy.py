@@ -3,8 +3,11 @@ explicit ``WHERE tenant_id =``. Called by bench/__main__.py, with its helpers.""
 
 
 def creation_detail(made):
-    """The detail of the tenant-creation row."""
-    return f"{made['first_ms']:.1f} -> {made['last_ms']:.1f} ms (a tenant is one row)"
+    """The detail of the tenant-creation row: a tenant is one row."""
+    return (
+        f"{made['last_ms']:.1f} vs {made['new_ms']:.1f} ms, alternately; "
+        f"the same process's first 20 {made['first_ms']:.1f} ms (a tenant is one row)"
+    )
 
 
 def measures(env, *, phase, fresh, ratio):
@@ -14,7 +17,8 @@ def measures(env, *, phase, fresh, ratio):
         (
             "RLS / explicit WHERE tenant_id = (page of 50, 100,000 rows)",
             ratio(rls["rls page"], rls["filter page"]),
-            f"{rls['rls page']:.3f} vs {rls['filter page']:.3f} ms",
+            f"{rls['rls page']:.3f} vs {rls['filter page']:.3f} ms: the policy adds "
+            f"{(rls['rls page'] - rls['filter page']) * 1000:.0f} us to the statement",
         ),
         (
             "RLS / explicit WHERE tenant_id = (count, 100,000 rows)",

@@ -10,21 +10,14 @@ from django.db import connections, transaction
 
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
-from bench.phases import median_ms, report
+from bench.phases import median_ms, report, serve_creations
 
 # --- tenant creation --------------------------------------------------------------------
 
 
-def creation():
-    """BENCH_CREATIONS tenants one after another in this process, as a signup view does."""
-    count = int(os.environ.get("BENCH_CREATIONS", "300"))
-    seconds = []
-    for index in range(count):
-        started = time.perf_counter()
-        create_tenant(f"made{index}", f"Made {index}")
-        seconds.append(time.perf_counter() - started)
-    window = min(20, count // 2)
-    report(creations=count, first_ms=median_ms(seconds[:window]), last_ms=median_ms(seconds[-window:]))
+def creations():
+    """Tenant creations on demand (bench/phases.py): a tenant is one row."""
+    serve_creations()
 
 
 # --- many tenants -------------------------------------------------------------------------

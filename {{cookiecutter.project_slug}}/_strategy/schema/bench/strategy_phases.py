@@ -11,33 +11,21 @@ from psycopg import sql
 
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
-from bench.phases import median_ms, report
+from bench.phases import median_ms, report, serve_creations
 
 # --- tenant creation --------------------------------------------------------------------
 
 
 def session_memory():
+    """The database session's memory, in MB: django-tenants' clone_schema() grew it per creation."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts")
-        return int(cursor.fetchone()[0])
+        return round(int(cursor.fetchone()[0]) / 1e6, 1)
 
 
-def creation():
-    """BENCH_CREATIONS tenants one after another in this process, as a signup view does."""
-    count = int(os.environ.get("BENCH_CREATIONS", "300"))
-    seconds, memory = [], [session_memory()]
-    for index in range(count):
-        started = time.perf_counter()
-        create_tenant(f"made{index}", f"Made {index}")
-        seconds.append(time.perf_counter() - started)
-    memory.append(session_memory())
-    window = min(20, count // 2)
-    report(
-        creations=count,
-        first_ms=median_ms(seconds[:window]),
-        last_ms=median_ms(seconds[-window:]),
-        memory_mb=[round(value / 1e6, 1) for value in memory],
-    )
+def creations():
+    """Tenant creations on demand (bench/phases.py), with the session's memory before and after."""
+    serve_creations(session_memory)
 
 
 def provisioning():
