@@ -37,6 +37,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from .ports import free_port
+
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 # Actions a runner provides and this machine stands in for (see the module docstring).
 PROVIDED_ACTIONS = {
@@ -64,12 +66,6 @@ def port_is_free(port):
                     continue
                 return False
     return True
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def checked(command, **kwargs):

@@ -14,7 +14,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sysconfig
 import time
@@ -26,6 +25,7 @@ import pytest
 import yaml
 
 from .conftest import run
+from .ports import free_port
 
 WORKFLOWS = ("ci.yml", "deploy.yml", "deploy-dev.yml", "deploy-uat.yml", "deploy-prod.yml", "template-update.yml")
 # Production-like settings for commands that only need settings (no database connection).
@@ -421,12 +421,6 @@ def test_the_migrate_command_fails_loudly_on_an_unreachable_database(baked):
     assert result.returncode != 0, f"bootstrap succeeded against {UNREACHABLE_DATABASE}:\n{result.stdout}"
     assert re.search(r"bootstrap failed at step '[^']+'", result.stderr), result.stderr
     assert "127.0.0.1" in result.stderr, result.stderr
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def bash_step(run_script, env, timeout=120):

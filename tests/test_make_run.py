@@ -9,7 +9,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -19,16 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from .ports import free_port
+
 DEMO_OWNERS = {
     "acme": ("owner@acme.test", "acme-demo-password"),
     "globex": ("owner@globex.test", "globex-demo-password"),
 }
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def request(port, path, *, host="localhost", headers=None, body=None):

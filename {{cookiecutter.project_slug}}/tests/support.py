@@ -13,6 +13,7 @@ from pathlib import Path
 import psycopg
 from django.conf import settings
 from django.db import connections
+from django.test import override_settings
 from psycopg import sql
 from rest_framework.test import APIClient
 
@@ -123,3 +124,20 @@ def bootstrapped_database(name):
     result = manage_py("bootstrap", **env)
     assert result.returncode == 0, result.stdout + result.stderr
     return env
+
+
+# --- throttles -----------------------------------------------------------------------------
+
+
+def throttle_rates(**overrides):
+    """REST_FRAMEWORK with every throttle generous but the ones named."""
+    unlimited = dict.fromkeys(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/min")
+    return override_settings(
+        REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {**unlimited, **overrides}}
+    )
+
+
+def assert_throttled(response):
+    assert response.status_code == 429, response.content
+    assert int(response["Retry-After"]) > 0
+    assert "throttled" in response.json()["detail"]

@@ -183,7 +183,14 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_FUNCTION": CACHE_KEY_FUNCTION,
-        }
+        },
+        # The throttles' counters, keyed as the database's are: a user's budget is one across
+        # all their tenants, so no tenant in the key (api/throttling.py).
+        "throttles": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "throttles",
+        },
     }
 else:
     CACHES = {

@@ -12,6 +12,7 @@ import hashlib
 import math
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
@@ -81,7 +82,15 @@ def counts_in_database():
 
 
 class ConfiguredRateThrottle(SimpleRateThrottle):
-    """The scope's rate from settings at each request; no rate for the scope means no limit."""
+    """The scope's rate from settings at each request; no rate for the scope means no limit.
+
+    With Redis it counts in the "throttles" cache, whose keys carry no tenant (the default
+    cache's do): a user's budget is one across all their tenants, as in the database.
+    """
+
+    @property
+    def cache(self):
+        return caches["throttles"] if "throttles" in settings.CACHES else caches["default"]
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

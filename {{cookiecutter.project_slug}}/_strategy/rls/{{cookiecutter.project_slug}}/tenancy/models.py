@@ -3,10 +3,10 @@
 A tenant is one row; TenantScopedModel tags every tenant-scoped row with it.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.deconstruct import deconstructible
 
+from .membership import Membership  # noqa: F401 (a model of this app: imported so Django registers it)
 from .rls import TENANT_SETTING
 
 # The platform's own name: no customer may take it (services.RESERVED_SLUGS).
@@ -49,26 +49,6 @@ class Domain(models.Model):
 
     def __str__(self):
         return self.domain
-
-
-class Membership(models.Model):
-    """A user's access to one tenant, with a role."""
-
-    class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        ADMIN = "admin", "Admin"
-        MEMBER = "member", "Member"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "tenant"], name="one_membership_per_user_and_tenant")]
-
-    def __str__(self):
-        return f"{self.user} in {self.tenant} ({self.role})"
 
 
 @deconstructible(path="{{ cookiecutter.project_slug }}.tenancy.models.CurrentTenantId")

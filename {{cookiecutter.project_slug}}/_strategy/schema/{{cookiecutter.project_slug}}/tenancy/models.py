@@ -3,9 +3,10 @@
 A tenant is a django-tenants tenant: its data lives in a PostgreSQL schema of its own.
 """
 
-from django.conf import settings
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
+
+from .membership import Membership  # noqa: F401 (a model of this app: imported so Django registers it)
 
 # The platform's own row: django-tenants' public tenant, whose schema holds the shared
 # tables; never a customer.
@@ -50,23 +51,3 @@ class Domain(DomainMixin):
 
     def __str__(self):
         return self.domain
-
-
-class Membership(models.Model):
-    """A user's access to one tenant, with a role."""
-
-    class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        ADMIN = "admin", "Admin"
-        MEMBER = "member", "Member"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "tenant"], name="one_membership_per_user_and_tenant")]
-
-    def __str__(self):
-        return f"{self.user} in {self.tenant} ({self.role})"
