@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import SLUG, run
-from .ports import free_port, wait_for_port
+from .ports import free_port, installed, serving
 
 # One bake per strategy, with different routings, so that both routings go through the pooler too.
 BAKES = [("schema", "subdomain"), ("rls", "header")]
@@ -116,16 +116,10 @@ pidfile = {workdir}/pgbouncer.pid
     if os.geteuid() == 0:
         for name in ("userlist.txt", "pgbouncer.ini"):
             shutil.chown(workdir / name, SYSTEM_USER, SYSTEM_USER)
-    executable = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
-    if not Path(executable).exists():
-        pytest.fail("pgbouncer is not installed: `apt-get install -y pgbouncer` (.ci/run does it).")
+    executable = installed("pgbouncer", "/usr/sbin/pgbouncer", "pgbouncer")
     process = subprocess.Popen(as_system_user([executable, str(workdir / "pgbouncer.ini")]), start_new_session=True)
-    try:
-        wait_for_port(port, "PgBouncer", log)
+    with serving(process, port, "PgBouncer", log):
         yield port, log
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 @pytest.fixture(params=BAKES, ids=[f"{strategy}-{routing}" for strategy, routing in BAKES])

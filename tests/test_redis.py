@@ -8,14 +8,12 @@ throttle SQL at all) with REDIS_URL pointing at Debian's redis-server (.ci/run i
 """
 
 import re
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from .conftest import run
-from .ports import free_port, wait_for_port
+from .ports import free_port, installed, serving
 
 # Both strategies: the cache keys carry the tenant differently in each (CACHE_KEY_FUNCTION).
 BAKES = [("schema", "subdomain"), ("rls", "header")]
@@ -24,19 +22,13 @@ BAKES = [("schema", "subdomain"), ("rls", "header")]
 @pytest.fixture
 def redis_port(tmp_path):
     """A redis-server on 127.0.0.1, empty and keeping nothing on disk; its port."""
-    executable = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not Path(executable).exists():
-        pytest.fail("redis-server is not installed: `apt-get install -y redis-server` (.ci/run does it).")
+    executable = installed("redis-server", "/usr/bin/redis-server", "redis-server")
     port, log = free_port(), tmp_path / "redis.log"
     command = [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     with log.open("w") as output:
         process = subprocess.Popen([*command, "--dir", str(tmp_path)], stdout=output, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, "redis-server", log)
+    with serving(process, port, "redis-server", log):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 @pytest.fixture(params=BAKES, ids=[f"{strategy}-{routing}" for strategy, routing in BAKES])
