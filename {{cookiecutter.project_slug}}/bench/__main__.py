@@ -114,6 +114,7 @@ def creation(env, count, window=20):
     """The last ``window`` of ``count`` creations in one process, against a new process's first
     ``window``, alternately: the growth that a long-lived process carries, with a slower moment
     of the machine on both sides. Also the long-lived process's own first ``window``."""
+    window = min(window, count // 2)
     long_lived = CreationProcess(env, "made")
     at_start = [long_lived.create() for _ in range(window)]
     for _ in range(count - 2 * window):
@@ -127,6 +128,7 @@ def creation(env, count, window=20):
     new.close()
     return {
         "creations": count,
+        "window": window,
         "last_ms": statistics.median(at_end),
         "new_ms": statistics.median(in_new),
         "first_ms": statistics.median(at_start),
@@ -257,7 +259,8 @@ def main():
     made = creation(env, int(os.environ.get("BENCH_CREATIONS", "300")))
     rows.append(
         (
-            f"tenant creation: last 20 of {made['creations']} in one process / 20 in a new one",
+            f"tenant creation: last {made['window']} of {made['creations']} in one process / "
+            f"{made['window']} in a new one",
             ratio(made["last_ms"], made["new_ms"]),
             strategy.creation_detail(made),
         )

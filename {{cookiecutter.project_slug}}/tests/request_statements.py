@@ -50,14 +50,8 @@ def category(statement):
 
 
 def per_category(statements):
-    """{category: count}; the savepoint around a database-cache write counts as the cache's."""
-    categories = [category(statement) for statement in statements]
-    for index, statement in enumerate(statements):
-        neighbour = index + 1 if statement.upper().startswith("SAVEPOINT") else index - 1
-        if statement.upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT")) and 0 <= neighbour < len(statements):
-            if categories[neighbour] == "throttle":
-                categories[index] = "throttle"
-    return dict(Counter(categories))
+    """{category: count}."""
+    return dict(Counter(category(statement) for statement in statements))
 
 
 @contextmanager

@@ -9,7 +9,7 @@ ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
 
 
 def role_in(tenant):
-    """A subquery for a query of tokens or users: the role of its row's user in ``tenant``.
+    """A subquery for a query of rows with a ``user`` (knox's tokens): that user's role in ``tenant``.
 
     So that authentication fetches the role with the user, in the same statement
     (users/authentication.py), and remembers it for the permission checks (remember_role).

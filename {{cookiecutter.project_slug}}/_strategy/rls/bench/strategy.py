@@ -6,7 +6,7 @@ def creation_detail(made):
     """The detail of the tenant-creation row: a tenant is one row."""
     return (
         f"{made['last_ms']:.1f} vs {made['new_ms']:.1f} ms, alternately; "
-        f"the same process's first 20 {made['first_ms']:.1f} ms (a tenant is one row)"
+        f"the same process's first {made['window']} {made['first_ms']:.1f} ms (a tenant is one row)"
     )
 
 

@@ -15,7 +15,8 @@ def creation_detail(made):
     """The detail of the tenant-creation row: a schema per tenant also costs session memory."""
     return (
         f"{made['last_ms']:.1f} vs {made['new_ms']:.1f} ms, alternately; the same process's "
-        f"first 20 {made['first_ms']:.1f} ms; session memory {made['memory_mb'][0]} -> {made['memory_mb'][1]} MB"
+        f"first {made['window']} {made['first_ms']:.1f} ms; "
+        f"session memory {made['memory_mb'][0]} -> {made['memory_mb'][1]} MB"
     )
 
 
