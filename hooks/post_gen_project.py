@@ -104,10 +104,12 @@ def install_overlay(folder, choice):
     shutil.rmtree(PROJECT / folder)
 
 
-# The docs: one source for the template's site and every bake (docs/decisions/0011-docs-per-bake.md).
+# The docs: one source for the template's site and every bake (the template's docs/decisions/docs-per-bake.md).
 # A content tab or a page's ship_to names an answer; this bake keeps what names its own answers.
 DOC_TAB = re.compile(r'^(?P<indent> *)=== "(?P<label>schema|rls|react|none)"\s*$')
 ANSWERS = {STRATEGY, FRONTEND}
+# Words the template's site shows as placeholders, and each bake as its own names.
+DOC_TOKENS = {"<package>": "{{ cookiecutter.project_slug }}", "<project>": "{{ cookiecutter.project_name }}"}
 DOC_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<target>[\w./-]+\.md)(?P<anchor>#[\w-]*)?\)")
 
 
@@ -151,6 +153,13 @@ def own_tabs(text):
     return "\n".join(kept) + "\n"
 
 
+def own_names(text):
+    """The page with this project's names where the template's site shows placeholders."""
+    for token, name in DOC_TOKENS.items():
+        text = text.replace(token, name)
+    return text
+
+
 def ship_docs():
     """docs/ as this bake reads it: the shared pages and its own; a page whose front matter says
     ``ship_to: <answer>`` (rls, schema, react) goes only to bakes with that answer (``ship_to: template``:
@@ -164,7 +173,7 @@ def ship_docs():
         path.unlink()
         if meta.get("ship_to", STRATEGY) in ANSWERS:
             renamed[name] = meta.get("ship_as", name)
-            pages[renamed[name]] = own_tabs(body)
+            pages[renamed[name]] = own_names(own_tabs(body))
         else:
             renamed[name] = None
     for folder in sorted(docs.rglob("*"), reverse=True):

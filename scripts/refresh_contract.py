@@ -4,7 +4,7 @@ The schema depends on the routing (the X-Tenant-ID header, the tenant's host) bu
 strategy, and the hook stamps the project's own names into it at bake time, so the template
 keeps one schema per routing, as baked with the default answers. After a change to the API
 code, run `make contract`: it bakes each routing, runs the bake's `make schema` and copies
-the results back. The baked projects' own tests fail on a stale file (docs/decisions/0007).
+the results back. The baked projects' own tests fail on a stale file (docs/decisions/committed-contract-per-routing.md).
 """
 
 import shutil

@@ -1,4 +1,4 @@
-"""Background work, measured on this machine (`make bench-background`): the figures of the template's
+"""Background work, measured on this machine (`make bench-background`): the figures of
 docs/background-tasks.md.
 
 1. Task throughput: JOBS jobs of a tenant-scoped task (recount_done_tasks), run by one worker

@@ -1,6 +1,6 @@
 """The throttles' counters in the database (the default cache without REDIS_URL): rows of the
 cache table, each counter spread over rows so that requests of one tenant do not queue on one
-locked row (api/throttling.py, docs/decisions/0012-throttle-counters.md)."""
+locked row (api/throttling.py, docs/decisions/throttle-counters.md)."""
 
 from uuid import uuid4
 

@@ -1,7 +1,7 @@
 """Throttles: sign-ins per client address and per account, API requests per user and per
 tenant; a throttled request is a 429 with Retry-After and a JSON detail. Whatever the shared
-cache: the database's (the default) or Redis (REDIS_URL; the template's tests run this module
-against a real Redis too). tests/test_throttle_counters.py tests the database's counters."""
+cache: the database's (the default) or Redis (run this module with REDIS_URL set to check it
+against a real Redis). tests/test_throttle_counters.py tests the database's counters."""
 
 import pytest
 from django.conf import settings

@@ -10,7 +10,7 @@ from .base import env
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#debug
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-# The bake's .env holds a random key; a clone has no .env and needs no secret to start. The
+# A generated .env holds a random key; a clone has no .env and needs no secret to start. The
 # fixed fallback is the same in every process (gunicorn's workers share sessions) and its
 # "django-insecure-" prefix makes production settings refuse it.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-key-never-used-in-production")

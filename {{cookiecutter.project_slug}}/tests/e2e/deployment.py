@@ -232,7 +232,7 @@ def production_environment(urls):
         SECURE_SSL_REDIRECT="false",
         CONN_MAX_AGE=str(CONN_MAX_AGE),
         # The suite signs in and calls the API from one address far faster than any client may;
-        # the throttles themselves are tested in tests/test_throttling.py and test_hardening.py.
+        # the throttles themselves are tested in tests/test_throttling.py.
         **{f"THROTTLE_RATE_{scope}": UNTHROTTLED for scope in THROTTLE_SCOPES},
     )
     return environment

@@ -5,7 +5,7 @@ token, a new one otherwise; echoed in the answer) and, when the request ends, wr
 "request" line: method, path, status, duration, tenant slug, user id. RequestContextFilter
 adds the request id and tenant slug of the request being served to every record written
 while it runs, from any logger. JsonFormatter writes each record as one JSON object.
-Hand-written (docs/decisions/0006-request-logs.md): three small classes, no dependency.
+Hand-written (docs/decisions/request-logs.md): three small classes, no dependency.
 """
 
 import contextvars

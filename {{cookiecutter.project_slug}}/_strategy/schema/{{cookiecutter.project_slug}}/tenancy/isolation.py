@@ -74,10 +74,10 @@ def schema_name_for(slug):
 def provision_tenant(*, slug, name):
     """Create the tenant row and its schema: a copy, tables and rows, of the template schema.
 
-    The copy is the template's DDL, read from the catalog once per migration state and replayed
+    The copy is the template schema's DDL, read from the catalog once per migration state and replayed
     in one round trip (tenancy/template_schema.py): no migration runs, no PL/pgSQL, and the
-    cost stays flat however many tenants one process creates. The copy includes the template's
-    django_migrations rows, so the new schema is recorded as fully migrated.
+    cost stays flat however many tenants one process creates. The copy includes the template
+    schema's django_migrations rows, so the new schema is recorded as fully migrated.
     """
     _migrate_base_schema_if_behind()
     tenant = Tenant(schema_name=schema_name_for(slug), slug=slug, name=name)

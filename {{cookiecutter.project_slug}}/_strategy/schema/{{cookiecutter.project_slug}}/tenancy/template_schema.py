@@ -10,13 +10,13 @@ of the template schema (bootstrap keeps it at the newest migration) into a plain
   (with new sequences), NOT NULL and CHECK constraints, primary keys, unique constraints and
   indexes, comments;
 - every foreign key, added after all tables exist, pointing into the new schema;
-- the template's rows (django_migrations, content types), and every identity sequence set to
-  where the template's stands.
+- the template schema's rows (django_migrations, content types), and every identity sequence
+  set to where the template schema's stands.
 
 The template may hold only what this covers (tables, their indexes, constraints and identity
 sequences); anything else (a view, a function, a trigger, a free sequence, a type) stops
 creation with a message naming it, rather than a schema silently missing it.
-tests/test_template_schema.py checks a replayed schema against a migrated one.
+tests/test_tenant_scale.py checks a replayed schema against a migrated one.
 """
 
 import hashlib
