@@ -23,11 +23,11 @@ def built_front_end():
 
 
 class AppSession:
-    """One user in the app: a fresh browser context on the server's base origin."""
+    """One user in the app: a fresh browser context on ``origin`` (the server's base origin by default)."""
 
-    def __init__(self, new_context, deployment, email):
+    def __init__(self, new_context, deployment, email, origin=None):
         self.deployment = deployment
-        self.context = new_context(base_url=deployment.origin(None))
+        self.context = new_context(base_url=origin or deployment.origin(None))
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.answers = []  # (response, body) of every API call the app made, read as each arrives
@@ -73,7 +73,7 @@ class AppSession:
 
 @pytest.fixture
 def app_session(new_context, deployment):
-    return lambda email: AppSession(new_context, deployment, email)
+    return lambda email, origin=None: AppSession(new_context, deployment, email, origin)
 
 
 def test_acme_owner_sees_creates_and_deletes_acme_projects(app_session, deployment, api):
@@ -144,3 +144,25 @@ def test_globex_owner_never_sees_acmes_marker_anywhere(app_session, deployment):
     session.open_tenant("acme", by_slug=True)
     session.alert().get_by_text(NOT_A_MEMBER).wait_for()
     session.assert_never_shown(acme.marker)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "acme.localhost"])
+def test_the_app_works_wherever_it_is_opened(app_session, deployment, host):
+    """What gunicorn prints (127.0.0.1) and the admin's "View site" (a tenant's host) open the app too.
+
+    Subdomain routing names tenants by ``<slug>.<the page's host>``: the server sends such a visit
+    to the base domain. Header routing calls the page's own origin, whatever it is.
+    """
+    acme, globex = deployment.tenants["acme"], deployment.tenants["globex"]
+    opened = f"http://{host}:{deployment.port}"
+    session = app_session(acme.owner_email, opened)
+    landed = deployment.origin(None) if deployment.routing == "subdomain" else opened
+    assert session.page.url == f"{landed}/", f"opened on {opened}, the app runs on {session.page.url}"
+    session.open_tenant("acme")
+    session.projects().get_by_role("button", name=f"{acme.marker} seeded", exact=True).wait_for()
+    session.page.get_by_role("button", name="Switch tenant", exact=True).click()
+    session.open_tenant("globex", by_slug=True)
+    session.alert().get_by_text(NOT_A_MEMBER).wait_for()
+    assert [a.status for a in session.tenant_requests()] == [200, 403]
+    session.assert_never_shown(globex.marker)
+
