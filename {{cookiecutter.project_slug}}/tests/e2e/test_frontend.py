@@ -66,6 +66,9 @@ class AppSession:
             for marker in markers:
                 assert marker.encode() not in body, f"LEAK: {marker} in {answer.request.method} {answer.url}"
 
+    def token(self):
+        return self.page.evaluate("() => sessionStorage.getItem('api-token')")
+
     def tenant_requests(self):
         scoped = ("/api/v1/projects/", "/api/v1/tasks/")
         return [a for a, _body in self.answers if a.request.method != "OPTIONS" and any(p in a.url for p in scoped)]
@@ -166,3 +169,14 @@ def test_the_app_works_wherever_it_is_opened(app_session, deployment, host):
     assert [a.status for a in session.tenant_requests()] == [200, 403]
     session.assert_never_shown(globex.marker)
 
+
+def test_sign_out_ends_the_token_on_the_server(app_session, deployment, api):
+    session = app_session(deployment.tenants["acme"].owner_email)
+    token = session.token()
+    assert token, "the app keeps no token after signing in"
+    assert api(None, token=token).get("/api/v1/auth/me/").status == 200
+    session.page.get_by_role("button", name="Sign out", exact=True).click()
+    session.page.get_by_role("button", name="Sign in", exact=True).wait_for()
+    assert session.alert().count() == 0, session.alert().all_inner_texts()
+    assert session.token() is None, "the app still keeps the token after signing out"
+    assert api(None, token=token).get("/api/v1/auth/me/").status == 401
