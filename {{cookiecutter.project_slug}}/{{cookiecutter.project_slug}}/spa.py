@@ -2,16 +2,23 @@
 
 ``make frontend-build`` (and the image's build) writes frontend/dist/; its index.html is
 answered here at ``/``, its assets by whitenoise under ``/static/app/`` (STATICFILES_DIRS).
+With subdomain routing the app calls ``<slug>.<its own host>``, so it is only served on the
+base domain: opened on 127.0.0.1 or on a tenant's host, it is sent there.
 """
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.views.decorators.cache import never_cache
+
+from {{ cookiecutter.project_slug }}.tenancy.routing import base_domain_url
 
 
 @never_cache  # a new build's index.html names new asset files: never serve a cached one
 def index(request):
     """GET /: the front end's index.html, or a 404 that says how to build it."""
+    elsewhere = base_domain_url(request)
+    if elsewhere is not None:
+        return HttpResponseRedirect(elsewhere)
     page = settings.FRONTEND_DIST / "index.html"
     if not page.is_file():
         return HttpResponse(

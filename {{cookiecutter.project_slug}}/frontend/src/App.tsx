@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import { apiClient, type Me, type Project } from "./api/client";
 import { outcome } from "./api/errors";
+import { endSession } from "./api/session";
 import { Projects } from "./pages/Projects";
 import { SignIn } from "./pages/SignIn";
 import { Tasks } from "./pages/Tasks";
@@ -17,13 +18,19 @@ export function App() {
   const [project, setProject] = useState<Project | null>(null);
   const [message, setMessage] = useState<string | null>(null);
 
-  const signOut = useCallback(() => {
+  const forget = useCallback(() => {
     sessionStorage.removeItem(TOKEN_KEY);
     setToken(null);
     setMe(null);
     setTenant(null);
     setProject(null);
   }, []);
+
+  // The server ends the token first: forgotten here only, it would stay valid until it expires.
+  const signOut = useCallback(async () => {
+    if (token) setMessage(await endSession(apiClient(token)));
+    forget();
+  }, [token, forget]);
 
   useEffect(() => {
     if (!token) return;
@@ -34,13 +41,13 @@ export function App() {
         setMe(answer.data);
       } else {
         setMessage(answer.message);
-        signOut();
+        forget();
       }
     });
     return () => {
       current = false;
     };
-  }, [token, signOut]);
+  }, [token, forget]);
 
   if (!token) {
     return (

@@ -23,11 +23,11 @@ def built_front_end():
 
 
 class AppSession:
-    """One user in the app: a fresh browser context on the server's base origin."""
+    """One user in the app: a fresh browser context on ``origin`` (the server's base origin by default)."""
 
-    def __init__(self, new_context, deployment, email):
+    def __init__(self, new_context, deployment, email, origin=None):
         self.deployment = deployment
-        self.context = new_context(base_url=deployment.origin(None))
+        self.context = new_context(base_url=origin or deployment.origin(None))
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.answers = []  # (response, body) of every API call the app made, read as each arrives
@@ -66,6 +66,9 @@ class AppSession:
             for marker in markers:
                 assert marker.encode() not in body, f"LEAK: {marker} in {answer.request.method} {answer.url}"
 
+    def token(self):
+        return self.page.evaluate("() => sessionStorage.getItem('api-token')")
+
     def tenant_requests(self):
         scoped = ("/api/v1/projects/", "/api/v1/tasks/")
         return [a for a, _body in self.answers if a.request.method != "OPTIONS" and any(p in a.url for p in scoped)]
@@ -73,7 +76,7 @@ class AppSession:
 
 @pytest.fixture
 def app_session(new_context, deployment):
-    return lambda email: AppSession(new_context, deployment, email)
+    return lambda email, origin=None: AppSession(new_context, deployment, email, origin)
 
 
 def test_acme_owner_sees_creates_and_deletes_acme_projects(app_session, deployment, api):
@@ -144,3 +147,36 @@ def test_globex_owner_never_sees_acmes_marker_anywhere(app_session, deployment):
     session.open_tenant("acme", by_slug=True)
     session.alert().get_by_text(NOT_A_MEMBER).wait_for()
     session.assert_never_shown(acme.marker)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "acme.localhost"])
+def test_the_app_works_wherever_it_is_opened(app_session, deployment, host):
+    """What gunicorn prints (127.0.0.1) and the admin's "View site" (a tenant's host) open the app too.
+
+    Subdomain routing names tenants by ``<slug>.<the page's host>``: the server sends such a visit
+    to the base domain. Header routing calls the page's own origin, whatever it is.
+    """
+    acme, globex = deployment.tenants["acme"], deployment.tenants["globex"]
+    opened = f"http://{host}:{deployment.port}"
+    session = app_session(acme.owner_email, opened)
+    landed = deployment.origin(None) if deployment.routing == "subdomain" else opened
+    assert session.page.url == f"{landed}/", f"opened on {opened}, the app runs on {session.page.url}"
+    session.open_tenant("acme")
+    session.projects().get_by_role("button", name=f"{acme.marker} seeded", exact=True).wait_for()
+    session.page.get_by_role("button", name="Switch tenant", exact=True).click()
+    session.open_tenant("globex", by_slug=True)
+    session.alert().get_by_text(NOT_A_MEMBER).wait_for()
+    assert [a.status for a in session.tenant_requests()] == [200, 403]
+    session.assert_never_shown(globex.marker)
+
+
+def test_sign_out_ends_the_token_on_the_server(app_session, deployment, api):
+    session = app_session(deployment.tenants["acme"].owner_email)
+    token = session.token()
+    assert token, "the app keeps no token after signing in"
+    assert api(None, token=token).get("/api/v1/auth/me/").status == 200
+    session.page.get_by_role("button", name="Sign out", exact=True).click()
+    session.page.get_by_role("button", name="Sign in", exact=True).wait_for()
+    assert session.alert().count() == 0, session.alert().all_inner_texts()
+    assert session.token() is None, "the app still keeps the token after signing out"
+    assert api(None, token=token).get("/api/v1/auth/me/").status == 401

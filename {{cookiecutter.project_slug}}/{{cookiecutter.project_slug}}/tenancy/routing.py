@@ -31,6 +31,26 @@ def status_without_tenant():
     return 400 if settings.TENANT_ROUTING == "header" else 404
 
 
+{%- if cookiecutter.frontend == "react" %}
+
+
+def base_domain_url(request):
+    """Subdomain routing: this request's URL on the base domain when it came to another host
+    (an address such as 127.0.0.1, a tenant's host), else None.
+
+    A page that names each tenant by ``<slug>.<its own host>`` works only on the base domain:
+    ``acme.127.0.0.1`` resolves nowhere, ``acme.acme.localhost`` is no tenant.
+    """
+    if settings.TENANT_ROUTING != "subdomain":
+        return None
+    host, port = split_domain_port(request.get_host())
+    if host == settings.BASE_DOMAIN:
+        return None
+    netloc = f"{settings.BASE_DOMAIN}:{port}" if port else settings.BASE_DOMAIN
+    return f"{request.scheme}://{netloc}{request.get_full_path()}"
+{%- endif %}
+
+
 def _tenant_from_header(request):
     slug = request.headers.get(settings.TENANT_HEADER, "").strip().lower()
     if not slug:
