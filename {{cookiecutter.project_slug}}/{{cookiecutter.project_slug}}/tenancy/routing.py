@@ -31,9 +31,6 @@ def status_without_tenant():
     return 400 if settings.TENANT_ROUTING == "header" else 404
 
 
-{%- if cookiecutter.frontend == "react" %}
-
-
 def base_domain_url(request):
     """Subdomain routing: this request's URL on the base domain when it came to another host
     (an address such as 127.0.0.1, a tenant's host), else None.
@@ -48,7 +45,6 @@ def base_domain_url(request):
         return None
     netloc = f"{settings.BASE_DOMAIN}:{port}" if port else settings.BASE_DOMAIN
     return f"{request.scheme}://{netloc}{request.get_full_path()}"
-{%- endif %}
 
 
 def _tenant_from_header(request):
