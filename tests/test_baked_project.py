@@ -4,7 +4,9 @@ These run the baked project's own tools from its own .venv, exactly as its devel
 its CI would. Its whole suite runs once, in its clean clone's CI (tests/test_clean_clone.py).
 """
 
-from .conftest import run
+import pytest
+
+from .conftest import ROUTINGS, STRATEGIES, bake, run
 
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -20,6 +22,32 @@ PRODUCTION_ENV = {
 def test_ruff_passes_on_the_baked_code(baked):
     run([baked.tool("ruff"), "check", "."], cwd=baked.path)
     run([baked.tool("ruff"), "format", "--check", "."], cwd=baked.path)
+
+
+# Names whose packages sort before, between and after the bake's other top-level packages (bench,
+# config, scripts, tests): neither the imports' order nor the migrations may depend on the name.
+OTHER_NAMES = ("Alpha One", "Beta Books", "Quill", "Zebra Works")
+# Each name in both strategies, the routing alternating so that each strategy sees both.
+NAMED_BAKES = [
+    (name, strategy, ROUTINGS[(index + turn) % 2])
+    for index, name in enumerate(OTHER_NAMES)
+    for turn, strategy in enumerate(STRATEGIES)
+]
+# Whose installed .venv checks the named bakes of a strategy (one strategy, one set of dependencies).
+TOOLS = {"schema": ("schema", "subdomain"), "rls": ("rls", "header")}
+
+
+@pytest.mark.parametrize(
+    ("name", "strategy", "routing"), NAMED_BAKES, ids=[f"{name.replace(' ', '')}-{s}-{r}" for name, s, r in NAMED_BAKES]
+)
+def test_any_project_name_passes_lint_and_has_its_migrations(tmp_path, bakery, name, strategy, routing):
+    """A bake under another name, checked with an installed bake's tools: manage.py puts its own
+    folder first on sys.path, so the named bake's config and package are the ones imported."""
+    tools = bakery(*TOOLS[strategy])
+    project = bake(tmp_path, project_name=name, tenancy_strategy=strategy, tenant_routing=routing)
+    run([tools.tool("ruff"), "check", "."], cwd=project)
+    run([tools.tool("ruff"), "format", "--check", "."], cwd=project)
+    run([str(tools.python), "manage.py", "makemigrations", "--check", "--dry-run"], cwd=project, env=PRODUCTION_ENV)
 
 
 def test_check_deploy_passes_under_production_settings(baked):

@@ -102,6 +102,70 @@ def test_bad_answers_are_refused_and_leave_nothing_behind(tmp_path, capfd, answe
     assert list(tmp_path.iterdir()) == [], "a refused bake must not leave a half-made project"
 
 
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        (PROJECT_NAME, SLUG),
+        ("Bob's Books", "bobs_books"),
+        ("Café Cloud", "cafe_cloud"),
+        ("O\u2019Reilly Media", "oreilly_media"),
+        ("Globex-Portal v2.0", "globex_portal_v2_0"),
+    ],
+)
+def test_the_slug_is_derived_from_a_name_with_punctuation_or_accents(tmp_path, name, slug):
+    project = bake(tmp_path, project_name=name)
+    assert project.name == slug
+    assert (project / slug / "tenancy" / "admin_site.py").is_file()
+    assert (project / "README.md").read_text().startswith(f"# {name}\n")
+    assert json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]["project_slug"] == slug
+
+
+def test_the_hook_derives_the_slug_as_cookiecutter_json_does():
+    """The hook tells a derived slug from one set by hand with cookiecutter.json's own expression."""
+    expression = json.loads((TEMPLATE / "cookiecutter.json").read_text())["project_slug"]
+    assert expression in (TEMPLATE / "hooks" / "pre_gen_project.py").read_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "slug", "suggestion"),
+    [
+        ("3D Prints", "3d_prints", "project_3d_prints"),
+        ("Json", "json", "json_project"),
+        ("Bench", "bench", "bench_project"),
+        ("X", "x", "x_project"),
+        ("!!!", "_", "project"),
+        ("A project name far too long to be a package", "a_project_name_far_too_long_to_be_a_package", None),
+    ],
+)
+def test_a_name_that_gives_no_valid_slug_is_refused_with_the_answer_to_set(tmp_path, capfd, name, slug, suggestion):
+    with pytest.raises(FailedHookException):
+        bake(tmp_path / "refused", project_name=name)
+    err = capfd.readouterr().err
+    assert f"project_slug {slug!r}, derived from project_name {name!r}," in err
+    suggested = re.search(r"Set the answer project_slug yourself, for example project_slug=(\w+)$", err, re.M)
+    assert suggested, err
+    if suggestion:
+        assert suggested[1] == suggestion
+    assert bake(tmp_path / "suggested", project_name=name, project_slug=suggested[1]).name == suggested[1]
+
+
+def test_a_slug_set_by_hand_is_not_said_to_come_from_the_name(tmp_path, capfd):
+    with pytest.raises(FailedHookException):
+        bake(tmp_path, project_slug="acme-cloud")
+    err = capfd.readouterr().err
+    assert "project_slug 'acme-cloud' is not a valid package name" in err
+    assert "derived from" not in err
+    assert "for example project_slug=acme_cloud" in err
+
+
+@pytest.mark.parametrize("name", ['Acme "Cloud"', "Acme\\Cloud"])
+def test_a_name_that_would_break_the_projects_strings_is_refused(tmp_path, capfd, name):
+    with pytest.raises(FailedHookException):
+        bake(tmp_path, project_name=name)
+    assert f"project_name {name!r} has a double quote, a backslash" in capfd.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("answers", [{"tenancy_strategy": "database"}, {"tenant_routing": "path"}])
 def test_an_answer_outside_the_choices_is_refused(tmp_path, answers):
     """Cookiecutter refuses these itself, before the hook (which checks them again for replays)."""

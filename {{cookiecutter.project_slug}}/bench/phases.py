@@ -15,6 +15,7 @@ from {{ cookiecutter.project_slug }}.projects.models import Project
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+
 from tests.request_statements import per_category, routing, statements_sent
 
 PASSWORD = "a-long-unusual-password-42"

@@ -33,6 +33,7 @@ from {{ cookiecutter.project_slug }}.projects.models import Project, Task  # noq
 from {{ cookiecutter.project_slug }}.projects.tasks import recount_done_tasks  # noqa: E402
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context  # noqa: E402
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant  # noqa: E402
+
 from tests.support import recreate_database  # noqa: E402
 
 JOBS = int(os.environ.get("BENCH_JOBS", "1000"))

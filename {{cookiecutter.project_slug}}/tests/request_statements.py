@@ -24,6 +24,7 @@ from psycopg import pq
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+
 from tests.tenant_statements import TENANT_SETTING
 
 CATEGORIES = [

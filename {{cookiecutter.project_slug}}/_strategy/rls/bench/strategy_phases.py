@@ -10,6 +10,7 @@ from django.db import connections, transaction
 
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+
 from bench.phases import median_ms, report, serve_creations
 
 # --- tenant creation --------------------------------------------------------------------
