@@ -109,6 +109,8 @@ def install_overlay(folder, choice):
 DOC_TAB = re.compile(r'^(?P<indent> *)=== "(?P<label>schema|rls|react|none)"\s*$')
 ANSWERS = {STRATEGY, FRONTEND}
 DOC_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<target>[\w./-]+\.md)(?P<anchor>#[\w-]*)?\)")
+# The template's site names the project's Python package so; a bake's docs name its own.
+DOC_PACKAGE = "<package>"
 
 
 def front_matter(text):
@@ -154,7 +156,8 @@ def own_tabs(text):
 def ship_docs():
     """docs/ as this bake reads it: the shared pages and its own; a page whose front matter says
     ``ship_to: <answer>`` (rls, schema, react) goes only to bakes with that answer (``ship_to: template``:
-    to none, the template's site only), under ``ship_as`` if given."""
+    to none, the template's site only), under ``ship_as`` if given. ``<package>`` becomes the
+    project's package name."""
     docs = PROJECT / "docs"
     renamed = {}
     pages = {}
@@ -164,7 +167,7 @@ def ship_docs():
         path.unlink()
         if meta.get("ship_to", STRATEGY) in ANSWERS:
             renamed[name] = meta.get("ship_as", name)
-            pages[renamed[name]] = own_tabs(body)
+            pages[renamed[name]] = own_tabs(body).replace(DOC_PACKAGE, CONTEXT["project_slug"])
         else:
             renamed[name] = None
     for folder in sorted(docs.rglob("*"), reverse=True):
