@@ -163,7 +163,8 @@ def own_names(text):
 def ship_docs():
     """docs/ as this bake reads it: the shared pages and its own; a page whose front matter says
     ``ship_to: <answer>`` (rls, schema, react) goes only to bakes with that answer (``ship_to: template``:
-    to none, the template's site only), under ``ship_as`` if given."""
+    to none, the template's site only), under ``ship_as`` if given. ``<package>`` becomes the
+    project's package name."""
     docs = PROJECT / "docs"
     renamed = {}
     pages = {}

@@ -73,20 +73,28 @@ def globex(tenants):
 
 @pytest.fixture
 def data(tenants):
-    """One project and one task per tenant, each named with a marker unique to its tenant.
+    """One object per tenant-scoped endpoint (tests/e2e/endpoints.py) and tenant, its text the
+    tenant's marker ("acme-secret-project"), its foreign keys on the tenant's own objects.
 
     Ids are set apart per tenant, so "another tenant's id" is never also one of the attacker's
     own rows: an attack must fail by isolation, not by a missing id.
     """
-    from {{ cookiecutter.project_slug }}.projects.models import Project, Task
+    from django.apps import apps
+
     from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
+
+    from .e2e.endpoints import ENDPOINTS
 
     made = {}
     for offset, (slug, under_test) in enumerate(tenants.items(), start=1):
+        ids = {}
         with tenant_context(under_test.tenant):
-            project = Project.objects.create(pk=offset * 1_000_000, name=f"{slug}-secret-project")
-            task = Task.objects.create(pk=offset * 1_000_000, project=project, title=f"{slug}-secret-task")
-        made[slug] = {"projects": project.pk, "tasks": task.pk, "marker": f"{slug}-secret"}
+            for endpoint in ENDPOINTS:
+                values, parents = endpoint.seed(f"{slug}-secret-{endpoint.model_name}", ids)
+                foreign_keys = {f"{key}_id": pk for key, pk in parents.items()}
+                model = apps.get_model(endpoint.model)
+                ids[endpoint.name] = model.objects.create(pk=offset * 1_000_000, **values, **foreign_keys).pk
+        made[slug] = {**ids, "marker": f"{slug}-secret"}
     return made
 
 

@@ -266,14 +266,14 @@ def seed_plan(tenants, users):
     for tenant in tenants.values():
         for endpoint in ENDPOINTS:
             tenant.ids[endpoint.name] = tenant.seeded_id()
-            body = endpoint.body(tenant.marker, tenant.ids, label="seeded")
+            fields, parents = endpoint.seed(f"{tenant.marker} seeded", tenant.ids)
             plan["rows"].append(
                 {
                     "tenant": tenant.slug,
                     "model": endpoint.model,
                     "pk": tenant.ids[endpoint.name],
-                    "fields": {key: value for key, value in body.items() if key not in endpoint.parents},
-                    "parents": {key: body[key] for key in endpoint.parents},
+                    "fields": fields,
+                    "parents": parents,
                 }
             )
     return plan

@@ -1,4 +1,5 @@
-"""Attacks on every tenant-scoped endpoint (endpoints.ENDPOINTS), through the running server.
+"""Attacks on every tenant-scoped endpoint (endpoints.ENDPOINTS, found in the URL configuration),
+through the running server.
 
 The attackers are real users with valid tokens, talking HTTP to gunicorn like any client.
 Each case names what it proves; every answer is also checked for the markers of the tenants
@@ -102,7 +103,7 @@ def test_delete_of_another_tenants_object_is_404_and_deletes_nothing(sides, atta
 def test_action_on_another_tenants_object_is_404_and_changes_nothing(sides, attacker, victim, endpoint, action):
     """A detail action (POST .../<id>/<action>/) finds objects as retrieve does: 404 for another tenant's."""
     _own, other = sides
-    answer = attacker.post(endpoint.action(other.ids[endpoint.name], action), None)
+    answer = attacker.request(endpoint.actions[action], endpoint.action(other.ids[endpoint.name], action))
     assert answer.status == 404, answer.body
     assert_unchanged(victim, other, endpoint)
 
@@ -116,7 +117,8 @@ def test_action_for_a_non_member_is_refused(deployment, api, intruder, endpoint,
         "user-with-no-tenant": (OUTSIDER, 403),
         "no-credentials": (None, 401),
     }[intruder]
-    answer = api("acme", user).post(endpoint.action(victim_tenant.ids[endpoint.name], action), None)
+    target = endpoint.action(victim_tenant.ids[endpoint.name], action)
+    answer = api("acme", user).request(endpoint.actions[action], target)
     assert answer.status == expected, answer.body
     assert_unchanged(api("acme", victim_tenant.owner_email), victim_tenant, endpoint)
 
@@ -125,7 +127,9 @@ def test_action_for_a_non_member_is_refused(deployment, api, intruder, endpoint,
 def test_action_on_own_object_is_accepted(deployment, api, endpoint, action):
     """The control: the refusals above come from isolation, not from a broken action."""
     tenant = deployment.tenants["acme"]
-    answer = api("acme", tenant.owner_email).post(endpoint.action(tenant.ids[endpoint.name], action), None)
+    answer = api("acme", tenant.owner_email).request(
+        endpoint.actions[action], endpoint.action(tenant.ids[endpoint.name], action)
+    )
     assert 200 <= answer.status < 300, answer.body
 
 
