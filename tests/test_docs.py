@@ -52,6 +52,7 @@ URL = re.compile(r"\w+://\S+")
 # Cited paths that are examples, not files of the project (each says why).
 EXAMPLE_PATHS = {
     ("docs/ci-cd.md", "./deploy/rollout.sh"),  # a rollout script the team may write for its platform
+    ("docs/isolation-tests.md", "tests/test_invoices.py"),  # the team's own test of its model's extra route
 }
 
 
