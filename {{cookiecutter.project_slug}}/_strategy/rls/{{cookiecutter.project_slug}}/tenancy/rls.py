@@ -61,7 +61,7 @@ def same_tenant_foreign_key_sql(name, table, column, target_table, target_column
     """The key ``name``: ``table.(column, tenant_id)`` must exist in ``target_table``; left as it
     is when ``table`` has a constraint of that name already.
 
-    ``target_table`` needs ``(target_column, tenant_id)`` unique (TenantScopedModel declares it).
+    ``target_table`` needs ``(target_column, tenant_id)`` unique (TenantScopedModel adds it).
     NOT DEFERRABLE: the violation is reported by the offending statement.
     """
     return (
