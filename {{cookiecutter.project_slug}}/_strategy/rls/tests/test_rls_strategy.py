@@ -9,15 +9,27 @@ import subprocess
 import sys
 from io import StringIO
 
+import psycopg
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, models, transaction
+from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.state import ProjectState
+from django.test.utils import isolate_apps
 
 from {{ cookiecutter.project_slug }}.projects.models import Project, Task
 from {{ cookiecutter.project_slug }}.tenancy import rls
-from {{ cookiecutter.project_slug }}.tenancy.isolation import runtime_role_problems, tenant_context, tenant_tables
+from {{ cookiecutter.project_slug }}.tenancy.isolation import (
+    runtime_role_problems,
+    tenant_context,
+    tenant_models,
+    tenant_table_problems,
+    tenant_tables,
+)
+from {{ cookiecutter.project_slug }}.tenancy.models import TenantScopedModel
 
 from config.database import with_database_name
 
@@ -159,6 +171,128 @@ def test_check_tenancy_names_the_table_when_its_security_is_broken(db, break_sql
             if "DROP POLICY" in break_sql:
                 owner.execute(rls.create_policy_sql("projects_task"))
     call_command("check_tenancy")
+
+
+# --- the policy comes with the model: TenantScopedModel's constraints, written by makemigrations ----
+
+
+def isolation_constraints(model):
+    """(policies, (id, tenant) uniques, fields with a same-tenant key) among ``model``'s constraints."""
+    constraints = model._meta.constraints
+    return (
+        [c.name for c in constraints if isinstance(c, rls.TenantIsolation)],
+        [c.name for c in constraints if isinstance(c, models.UniqueConstraint) and set(c.fields) == {"id", "tenant"}],
+        {c.field for c in constraints if isinstance(c, rls.SameTenantForeignKey)},
+    )
+
+
+def tenant_foreign_keys(model):
+    return {
+        field.name
+        for field in model._meta.local_fields
+        if field.many_to_one and field.name != "tenant" and issubclass(field.related_model, TenantScopedModel)
+    }
+
+
+def test_every_tenant_model_carries_its_isolation_among_its_constraints():
+    assert isolation_constraints(Task)[2] == {"project"}
+    for model in tenant_models():
+        policies, uniques, keys = isolation_constraints(model)
+        assert len(policies) == 1, model
+        assert len(uniques) == 1, model
+        assert keys == tenant_foreign_keys(model), model
+
+
+def test_the_migrations_declare_every_isolation_constraint():
+    """makemigrations --check, as a test: the migrations' state is the models' own."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    migrated = loader.project_state()
+    changes = MigrationAutodetector(migrated, ProjectState.from_apps(apps)).changes(graph=loader.graph)
+    assert changes == {}, f"run manage.py makemigrations: {changes}"
+    for model in tenant_models():
+        state = migrated.models[model._meta.app_label, model._meta.model_name]
+        names = {constraint.name for constraint in state.options["constraints"]}
+        policies, uniques, _keys = isolation_constraints(model)
+        keys = [c.name for c in model._meta.constraints if isinstance(c, rls.SameTenantForeignKey)]
+        assert {*policies, *uniques, *keys} <= names, model
+
+
+@pytest.fixture
+def new_models():
+    """Two models a team might add, each with a Meta of its own, outside the project's registry."""
+    with isolate_apps("{{ cookiecutter.project_slug }}.projects"):
+
+        class Ledger(TenantScopedModel):
+            name = models.CharField(max_length=100)
+
+            class Meta:
+                app_label = "projects"
+                db_table = "throwaway_ledger"
+                constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="throwaway_ledger_name")]
+
+        class Entry(TenantScopedModel):
+            ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE)
+            note = models.CharField(max_length=100)
+
+            class Meta:
+                app_label = "projects"
+                db_table = "throwaway_entry"
+                indexes = [models.Index(fields=["tenant", "ledger"], name="throwaway_entry_ledger")]
+
+        yield Ledger, Entry
+
+
+def runtime_connection():
+    params = settings.DATABASES["default"]
+    return autocommit_connection(params, params["NAME"])
+
+
+def in_tenant(conn, slug, statement, params=()):
+    with conn.transaction():
+        conn.execute(
+            "SELECT set_config(%s, (SELECT id FROM tenancy_tenant WHERE slug = %s)::text, true)",
+            [rls.TENANT_SETTING, slug],
+        )
+        cursor = conn.execute(statement, params)
+        return cursor.fetchall() if cursor.description else None
+
+
+def test_a_new_model_needs_nothing_but_the_base_class(db, new_models):
+    """Its own Meta kept, its isolation added; the SQL of its migration isolates it. Rows are
+    written on connections of their own: the test's transaction must hold no lock that would
+    stop the tables from being dropped at the end."""
+    ledger, entry = new_models
+    assert ledger._meta.constraints[0].name == "throwaway_ledger_name"
+    assert [index.name for index in entry._meta.indexes] == ["throwaway_entry_ledger"]
+    assert isolation_constraints(entry) == (
+        ["throwaway_entry_tenant_isolation"],
+        ["entry_id_tenant_unique"],
+        {"ledger"},
+    )
+    with connections["owner"].schema_editor(collect_sql=True, atomic=False) as editor:
+        editor.create_model(ledger)
+        editor.create_model(entry)
+    runtime = settings.DATABASES["default"]["USER"]
+    with owner_connection() as owner:
+        try:
+            for statement in editor.collected_sql:
+                owner.execute(statement)
+            owner.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON throwaway_ledger, throwaway_entry TO "{runtime}"')
+            owner.execute(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{runtime}"')
+            assert not [p for p in tenant_table_problems() if "throwaway" in p]
+            with runtime_connection() as conn:
+                insert_ledger = "INSERT INTO throwaway_ledger (name) VALUES ('a') RETURNING id"
+                insert_entry = "INSERT INTO throwaway_entry (ledger_id, note) VALUES (%s, 'a')"
+                (acme_ledger,) = in_tenant(conn, "acme", insert_ledger)
+                in_tenant(conn, "acme", insert_entry, acme_ledger)
+                assert in_tenant(conn, "globex", "SELECT count(*) FROM throwaway_entry") == [(0,)]
+                assert in_tenant(conn, "acme", "SELECT note FROM throwaway_entry") == [("a",)]
+                with pytest.raises(psycopg.errors.ForeignKeyViolation, match="throwaway_entry_ledger_id_same_tenant"):
+                    in_tenant(conn, "globex", insert_entry, acme_ledger)
+            owner.execute(f"DROP POLICY {rls.POLICY_NAME} ON throwaway_entry")
+            assert "table throwaway_entry: no tenant policy" in " ".join(tenant_table_problems())
+        finally:
+            owner.execute("DROP TABLE IF EXISTS throwaway_entry, throwaway_ledger")
 
 
 def test_check_tenancy_fails_when_the_runtime_role_is_a_superuser():

@@ -1,11 +1,10 @@
 """The example tenant-scoped models. With the rls strategy they share tables between tenants,
 so each one:
-1. subclasses TenantScopedModel (the tenant column, filled in by the database);
+1. subclasses TenantScopedModel: the tenant column, filled in by the database, and the
+   table's isolation as constraints that makemigrations writes (the RLS policy, ``(id, tenant)``
+   unique, a same-tenant composite key for each foreign key to another tenant-scoped model);
 2. scopes its uniqueness to the tenant (``(tenant, name)``, not ``name``);
-3. declares ``(id, tenant)`` unique, so that other tables can point at it with a composite key;
-4. gets a migration with tenant_table_security() and same_tenant_foreign_key()
-   (see migrations/0002_row_level_security.py); check_tenancy fails until it has one;
-5. has an index led by the tenant column for every order a list endpoint pages in
+3. has an index led by the tenant column for every order a list endpoint pages in
    (``(tenant, id)`` here): without it, ``ORDER BY id LIMIT 50`` walks the primary key through
    every other tenant's rows.
 """
@@ -24,7 +23,6 @@ class Project(TenantScopedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="project_name_unique_per_tenant"),
-            models.UniqueConstraint(fields=["id", "tenant"], name="project_id_tenant_unique"),
         ]
         indexes = [models.Index(fields=["tenant", "id"], name="project_tenant_id_idx")]
 

@@ -317,7 +317,8 @@ def _cross_tenant_foreign_keys(cursor, tables):
     keys = cursor.fetchall()
     composite = {(src, dst, cols[0]) for src, dst, cols in keys if sorted(cols) == sorted([cols[0], rls.TENANT_COLUMN])}
     return [
-        f"foreign key {src}.{cols[0]} -> {dst} is not tied to the same tenant: add same_tenant_foreign_key()"
+        f"foreign key {src}.{cols[0]} -> {dst} is not tied to the same tenant: both models must subclass "
+        "TenantScopedModel, whose constraints add the key (makemigrations, then migrate)"
         for src, dst, cols in keys
         if len(cols) == 1 and cols[0] != rls.TENANT_COLUMN and (src, dst, cols[0]) not in composite
     ]

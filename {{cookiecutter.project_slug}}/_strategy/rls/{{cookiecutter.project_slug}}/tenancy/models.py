@@ -4,10 +4,12 @@ A tenant is one row; TenantScopedModel tags every tenant-scoped row with it.
 """
 
 from django.db import models
+from django.db.models.fields.related import lazy_related_operation
+from django.db.models.signals import class_prepared
 from django.utils.deconstruct import deconstructible
 
 from .membership import Membership  # noqa: F401 (a model of this app: imported so Django registers it)
-from .rls import TENANT_SETTING
+from .rls import TENANT_ID_SQL, SameTenantForeignKey, TenantIsolation, same_tenant_foreign_key_name
 
 # The platform's own name: no customer may take it (services.RESERVED_SLUGS).
 PUBLIC_TENANT_SLUG = "public"
@@ -55,7 +57,7 @@ class Domain(models.Model):
 class CurrentTenantId(models.Func):
     """The tenant that tenant_context() set for this transaction; NULL when none is set."""
 
-    template = f"NULLIF(current_setting('{TENANT_SETTING}', true), '')::bigint"
+    template = TENANT_ID_SQL
     output_field = models.BigIntegerField()
 
 
@@ -64,8 +66,10 @@ class TenantScopedModel(models.Model):
 
     The database fills ``tenant`` from the transaction's tenant (a column default), so views
     and serializers never set it, and an insert outside a tenant fails (NOT NULL) instead of
-    landing nowhere. A subclass needs a migration with ``tenant_table_security()``
-    (see tenancy/rls.py and projects/migrations/0002_row_level_security.py).
+    landing nowhere. Each subclass also gets, next to the constraints of its own Meta, its
+    isolation as constraints that makemigrations writes: TenantIsolation (RLS enabled, forced,
+    and the policy), ``(id, tenant)`` unique (what composite keys point at), and a
+    SameTenantForeignKey for each foreign key to another tenant-scoped model.
     """
 
     tenant = models.ForeignKey(
@@ -74,3 +78,45 @@ class TenantScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def _add_constraints(meta, *constraints):
+    meta.constraints = [*meta.constraints, *constraints]
+    # makemigrations reads a model's constraints only when its Meta declared some.
+    meta.original_attrs["constraints"] = meta.constraints
+
+
+def _declares_id_tenant_unique(meta):
+    return any(
+        isinstance(constraint, models.UniqueConstraint)
+        and set(constraint.fields) == {meta.pk.name, "tenant"}
+        and constraint.condition is None
+        for constraint in meta.constraints
+    )
+
+
+def _add_tenant_constraints(sender, **kwargs):
+    """Put a new TenantScopedModel's isolation into its constraints (class_prepared)."""
+    meta = sender._meta
+    # A proxy shares its model's table; a child of multi-table inheritance has no tenant column.
+    if not issubclass(sender, TenantScopedModel) or meta.abstract or meta.proxy:
+        return
+    if "tenant" not in {field.name for field in meta.local_fields}:
+        return
+    _add_constraints(meta, TenantIsolation(name=f"{meta.db_table}_tenant_isolation"))
+    if not _declares_id_tenant_unique(meta):
+        unique = models.UniqueConstraint(fields=[meta.pk.name, "tenant"], name=f"{meta.model_name}_id_tenant_unique")
+        _add_constraints(meta, unique)
+    for field in meta.local_fields:
+        if field.many_to_one and field.name != "tenant" and field.db_constraint:
+            # The target may not be loaded yet: add the key once it is.
+            lazy_related_operation(_add_same_tenant_key, sender, field.remote_field.model, field=field)
+
+
+def _add_same_tenant_key(model, target, field):
+    if issubclass(target, TenantScopedModel):
+        name = same_tenant_foreign_key_name(model._meta.db_table, field.column)
+        _add_constraints(model._meta, SameTenantForeignKey(field=field.name, name=name))
+
+
+class_prepared.connect(_add_tenant_constraints)

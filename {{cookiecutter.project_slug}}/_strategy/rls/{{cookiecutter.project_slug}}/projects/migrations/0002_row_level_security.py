@@ -1,7 +1,8 @@
 """Tenant isolation for the tables of 0001: RLS policies and a same-tenant foreign key.
 
-Copy this shape for every new tenant-scoped model: one tenant_table_security() per table,
-one same_tenant_foreign_key() per foreign key to another tenant-scoped table.
+Written by hand before TenantScopedModel carried its isolation as constraints; 0005 declares
+the same through them (idempotent over what this one made). Nothing to copy for a new model:
+makemigrations writes its constraints.
 """
 
 from django.db import migrations
