@@ -239,7 +239,8 @@ def stamp_schema():
     schema = yaml.safe_load(path.read_text())
     schema["info"].update(SCHEMA_INFO)
     for server in schema.get("servers", []):
-        server["variables"]["base_domain"]["default"] = BASE_DOMAIN
+        if "base_domain" in server.get("variables", {}):  # not the relative "/" (this host)
+            server["variables"]["base_domain"]["default"] = BASE_DOMAIN
     path.write_text(
         yaml.dump(schema, default_flow_style=False, sort_keys=False, allow_unicode=True, Dumper=SchemaDumper)
     )

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import run
+from .conftest import bake, run
 from .ports import free_port
 
 WORKFLOWS = ("ci.yml", "deploy.yml", "deploy-dev.yml", "deploy-uat.yml", "deploy-prod.yml", "template-update.yml")
@@ -242,8 +242,7 @@ def test_the_workflows_pass_actionlint(baked, tmp_path):
     assert result.returncode == 0, f"actionlint:\n{result.stdout}{result.stderr}"
 
 
-def test_the_template_update_workflow_is_least_privilege_and_passes_zizmor(baked):
-    """zizmor (offline audits): no template injection, no persisted credentials, pinned actions."""
+def test_the_template_update_workflow_is_least_privilege(baked):
     path = baked.path / ".github" / "workflows" / "template-update.yml"
     definition = yaml.safe_load(path.read_text())
     assert definition["permissions"] == {}, "no workflow-wide permission: each job names its own"
@@ -254,10 +253,67 @@ def test_the_template_update_workflow_is_least_privilege_and_passes_zizmor(baked
     for job in definition["jobs"].values():
         for uses in (step["uses"] for step in job["steps"] if "uses" in step):
             assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", uses), f"not pinned by commit SHA: {uses}"
-    result = subprocess.run(
-        [linter("zizmor"), "--offline", "--no-progress", str(path)], capture_output=True, text=True, timeout=120
+
+
+def zizmor_findings(workflows):
+    """zizmor --pedantic's findings (offline audits, inline ignores not honoured) on ``workflows``,
+    as "<severity> <audit> <file>:<line>" lines."""
+    command = [linter("zizmor"), "--pedantic", "--offline", "--no-ignores", "--no-progress", "--format", "json"]
+    result = subprocess.run([*command, *map(str, workflows)], capture_output=True, text=True, timeout=120)
+    try:
+        findings = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"zizmor gave no JSON (exit {result.returncode}):\n{result.stdout}{result.stderr}")
+    lines = []
+    for finding in findings:
+        location = finding["locations"][0]
+        path = Path(location["symbolic"]["key"]["Local"]["verbatim_path"]).name
+        row = location["concrete"]["location"]["start_point"]["row"] + 1
+        lines.append(f"{finding['determinations']['severity'].lower()} {finding['ident']} {path}:{row}")
+    return lines
+
+
+def blocking(findings):
+    return [line for line in findings if line.split()[0] in ("medium", "high")]
+
+
+WORKFLOW_VARIANTS = [
+    {"tenancy_strategy": strategy, "tenant_routing": routing, "frontend": frontend}
+    for strategy in ("schema", "rls")
+    for routing in ("subdomain", "header")
+    for frontend in ("react", "none")
+]
+
+
+def test_every_baked_workflow_passes_zizmor_pedantic(tmp_path):
+    """No medium or high finding in any workflow of any bake: pinned actions and images, no
+    inherited secrets, no template injection, no persisted credentials."""
+    checked = {}
+    for answers in WORKFLOW_VARIANTS:
+        project = bake(tmp_path / "-".join(answers.values()), **answers)
+        workflows = sorted((project / ".github" / "workflows").glob("*.yml"))
+        assert [path.name for path in workflows] == sorted(WORKFLOWS), workflows
+        contents = tuple(path.read_text() for path in workflows)
+        if contents not in checked:  # the routing changes no workflow today; each distinct set is checked once
+            checked[contents] = (answers, blocking(zizmor_findings(workflows)))
+    failing = {"-".join(answers.values()): found for answers, found in checked.values() if found}
+    assert not failing, "zizmor --pedantic, medium and high findings:\n" + "\n".join(
+        f"  {variant}: {line}" for variant, found in failing.items() for line in found
     )
-    assert result.returncode == 0, f"zizmor:\n{result.stdout}{result.stderr}"
+
+
+def test_zizmor_reports_an_unpinned_image_and_inherited_secrets(tmp_path):
+    """The check is live: a tag-only service image (high) and `secrets: inherit` (medium) are reported."""
+    workflows = bake(tmp_path, tenancy_strategy="rls") / ".github" / "workflows"
+    ci = workflows / "ci.yml"
+    ci.write_text(re.sub(r"image: (postgres:[\w.-]+)@sha256:[0-9a-f]{64}", r"image: \1", ci.read_text()))
+    caller = workflows / "deploy-dev.yml"
+    caller.write_text(re.sub(r"(?m)^    secrets:\n(      .*?\n)+", "    secrets: inherit\n", caller.read_text()))
+
+    found = blocking(zizmor_findings([ci, caller]))
+
+    assert any(line.startswith("high unpinned-images ci.yml:") for line in found), found
+    assert any(line.startswith("medium secrets-inherit deploy-dev.yml:") for line in found), found
 
 
 def test_actionlint_reports_a_broken_workflow(baked, tmp_path):

@@ -116,3 +116,18 @@ def test_a_token_header_that_is_not_utf8_is_401(acme):
     client = APIClient(**routing_headers("acme"))
     client.credentials(HTTP_AUTHORIZATION="Token \xff\xfe")
     assert client.get("/api/v1/projects/").status_code == 401
+
+
+def test_a_bearer_token_is_401_naming_the_token_scheme(acme):
+    """The usual mistake (an OAuth habit) gets the fix, not "credentials were not provided"."""
+    token = sign_in(acme.owner)
+    for path in ("/api/v1/projects/", "/api/v1/auth/me/", "/api/v1/auth/logout/"):
+        client = APIClient(**routing_headers("acme"))
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = client.post(path) if path.endswith("logout/") else client.get(path)
+        assert response.status_code == 401, (path, response.content)
+        assert "use Authorization: Token <token>" in response.json()["detail"], (path, response.json())
+        assert response["WWW-Authenticate"] == "Token", path
+    client = APIClient(**routing_headers("acme"))
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/projects/").status_code == 200, "the Bearer attempts ended nothing"

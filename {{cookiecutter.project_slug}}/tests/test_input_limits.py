@@ -1,5 +1,5 @@
-"""No input gives a 5xx: page sizes are capped, out-of-range numbers and too deep or huge JSON
-are 400, and every error under /api/ is JSON with a ``detail``."""
+"""No input gives a 5xx: page sizes are capped, out-of-range numbers and too deep JSON are 400,
+a body over the size limit is 413, and every error under /api/ is JSON with a ``detail``."""
 
 import json
 
@@ -28,10 +28,21 @@ def assert_json_error(response, status):
     return response.json()
 
 
-@pytest.mark.parametrize("query", [f"limit={HUGE}", f"offset={HUGE}", "limit=-1", "offset=1e3", "limit=%EF%BC%91"])
+@pytest.mark.parametrize(
+    "query", [f"limit={HUGE}", f"offset={HUGE}", "limit=-1", "limit=0", "offset=1e3", "limit=%EF%BC%91"]
+)
 def test_out_of_range_or_malformed_paging_is_400(api, acme, query):
     body = assert_json_error(api("acme", acme.owner).get(f"/api/v1/projects/?{query}"), 400)
     assert "detail" in body
+
+
+def test_paging_says_the_range_it_accepts(api, acme):
+    client = api("acme", acme.owner)
+    limit = assert_json_error(client.get("/api/v1/projects/?limit=0"), 400)
+    assert limit["detail"].startswith("limit must be a whole number from 1 to "), limit
+    offset = assert_json_error(client.get("/api/v1/projects/?offset=-1"), 400)
+    assert offset["detail"].startswith("offset must be a whole number from 0 to "), offset
+    assert client.get("/api/v1/projects/?limit=1&offset=0").status_code == 200
 
 
 def test_page_size_is_capped(api, acme):
@@ -68,9 +79,28 @@ def test_malformed_json_is_400(api, acme):
     assert_json_error(post_raw(api("acme", acme.owner), "/api/v1/projects/", '{"name": '), 400)
 
 
-def test_a_body_larger_than_the_upload_limit_is_400(api, acme):
-    body = json.dumps({"name": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
-    assert_json_error(post_raw(api("acme", acme.owner), "/api/v1/projects/", body), 400)
+def test_a_body_larger_than_the_upload_limit_is_413_naming_the_limit(api, acme):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = json.dumps({"name": "x" * (limit + 1)})
+    answer = assert_json_error(post_raw(api("acme", acme.owner), "/api/v1/projects/", body), 413)
+    assert f"limit of {limit} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE)" in answer["detail"], answer
+
+
+def test_the_413_follows_the_setting_on_every_operation_that_reads_a_body(api, acme, data):
+    client = api("acme", acme.owner)
+    body = json.dumps({"name": "x" * 100, "title": "x"})
+    project = f"/api/v1/projects/{data['acme']['projects']}/"
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100):
+        answers = {
+            "sign-in": post_raw(APIClient(), "/api/v1/auth/token/", json.dumps({"email": "x" * 100, "password": ""})),
+            "create": post_raw(client, "/api/v1/tasks/", body),
+            "update": client.generic("PATCH", project, body, content_type="application/json"),
+        }
+        fits = post_raw(client, "/api/v1/projects/", json.dumps({"name": "fits"}))
+    for name, response in answers.items():
+        detail = assert_json_error(response, 413)["detail"]
+        assert detail.endswith("limit of 100 bytes (DATA_UPLOAD_MAX_MEMORY_SIZE)."), (name, detail)
+    assert fits.status_code == 201, fits.content
 
 
 def test_a_sign_in_with_huge_or_odd_json_is_400(db):

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.forms.models import model_to_dict
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
@@ -167,6 +168,41 @@ def test_tenant_scoped_path_without_a_tenant(acme, data, endpoint):
     response = client.get(endpoint.path)
     assert response.status_code == (400 if settings.TENANT_ROUTING == "header" else 404)
     assert b"secret" not in response.content
+
+
+def how_to_name_a_tenant(routing):
+    """What a tenant error must tell the client, per routing (a runtime setting)."""
+    if routing == "header":
+        return f"send the {settings.TENANT_HEADER} header with its slug ({settings.TENANT_HEADER}: <slug>)"
+    return f"send the request to the tenant's host, <slug>.{settings.BASE_DOMAIN}"
+
+
+@pytest.mark.parametrize("routing", ["subdomain", "header"])
+def test_an_unknown_tenant_is_404_saying_how_to_name_one(acme, routing):
+    if routing == "header":
+        names = {"HTTP_HOST": settings.BASE_DOMAIN, "HTTP_X_TENANT_ID": "nosuchtenant"}
+    else:
+        names = {"HTTP_HOST": f"nosuchtenant.{settings.BASE_DOMAIN}"}
+    client = APIClient(**names)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(acme.owner)}")
+    with override_settings(TENANT_ROUTING=routing):
+        response = client.get("/api/v1/projects/")
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert detail.startswith("Unknown tenant."), detail
+    assert how_to_name_a_tenant(routing) in detail, detail
+
+
+@pytest.mark.parametrize("routing", ["subdomain", "header"])
+def test_a_tenant_scoped_path_naming_no_tenant_says_how_to_name_one(acme, routing):
+    client = APIClient(HTTP_HOST=settings.BASE_DOMAIN)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(acme.owner)}")
+    with override_settings(TENANT_ROUTING=routing):
+        response = client.get("/api/v1/projects/")
+    assert response.status_code == (400 if routing == "header" else 404)
+    detail = response.json()["detail"]
+    assert detail.startswith("This path is tenant-scoped and the request names no tenant."), detail
+    assert how_to_name_a_tenant(routing) in detail, detail
 
 
 def test_same_name_in_two_tenants_is_allowed_but_not_twice_in_one(api, acme, globex, data):

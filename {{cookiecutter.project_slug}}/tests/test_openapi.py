@@ -63,12 +63,30 @@ def test_every_tenant_scoped_operation_names_its_tenant(schema):
             )
         else:
             assert headers == [], f"{method} {path}: subdomain routing names the tenant by its host"
+
+
+def test_the_first_server_is_the_one_serving_the_schema(schema):
+    """Swagger UI's "Try it out" calls the first server: the origin the docs were opened on."""
+    servers = schema["servers"]
+    assert servers[0]["url"] == "/", servers
     if settings.TENANT_ROUTING == "subdomain":
-        (server,) = schema["servers"]
-        assert server["url"] == "https://{tenant}.{base_domain}"
-        assert set(server["variables"]) == {"tenant", "base_domain"}
+        assert [server["url"] for server in servers] == ["/", "https://{tenant}.{base_domain}"]
+        assert set(servers[1]["variables"]) == {"tenant", "base_domain"}
     else:
-        assert "servers" not in schema
+        assert len(servers) == 1, servers
+
+
+def test_paging_parameters_document_the_values_the_server_accepts(schema, api, acme):
+    listed = [(path, op) for path, method, op in operations(schema) if method == "get" and "{" not in path]
+    paged = [(path, op) for path, op in listed if any(p["name"] == "limit" for p in op.get("parameters", []))]
+    assert len(paged) == len(ENDPOINTS), [path for path, _op in listed]
+    client = api("acme", acme.owner)
+    for path, operation in paged:
+        minimum = {p["name"]: p["schema"].get("minimum") for p in operation["parameters"] if p["in"] == "query"}
+        assert (minimum["limit"], minimum["offset"]) == (1, 0), f"GET {path}: {minimum}"
+        assert client.get(f"{path}?limit=1&offset=0").status_code == 200, path
+        for below in ("limit=0", "offset=-1"):
+            assert client.get(f"{path}?{below}").status_code == 400, f"GET {path}?{below}"
 
 
 def test_every_operation_documents_the_errors_it_can_answer(schema):
@@ -82,7 +100,7 @@ def test_every_operation_documents_the_errors_it_can_answer(schema):
             if settings.TENANT_ROUTING == "header":
                 expected.add("400")
         if "requestBody" in operation:
-            expected.add("400")
+            expected |= {"400", "413"}
         if path == "/api/v1/auth/me/":
             expected.add("401")
         assert expected <= codes, f"{method} {path} documents {sorted(codes)}, not {sorted(expected - codes)}"
@@ -128,6 +146,9 @@ def test_the_servers_error_bodies_match_the_error_schema(api, acme, globex, data
             "/api/v1/auth/token/", {"email": acme.owner.email, "password": "wrong"}, format="json"
         ),
         "400 bad query parameter": api("acme", acme.owner).get("/api/v1/tasks/?project=abc"),
+        "413 body over the size limit": api("acme", acme.owner).generic(
+            "POST", "/api/v1/projects/", b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1), "application/json"
+        ),
     }
     if settings.TENANT_ROUTING == "header":
         answers["400 no tenant header"] = APIClient(HTTP_HOST=settings.BASE_DOMAIN).get("/api/v1/projects/")

@@ -278,9 +278,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Request bodies get components of their own (ProjectRequest: no read-only id to send).
     "COMPONENT_SPLIT_REQUEST": True,
-{%- if cookiecutter.tenant_routing == "subdomain" %}
-    # Subdomain routing: a tenant's operations are served on its own host.
+    # First the origin the schema is read from, so the docs' "Try it out" calls the server that
+    # serves them: a local one too (http://acme.localhost:8000/api/v1/docs/ with subdomain routing).
     "SERVERS": [
+{%- if cookiecutter.tenant_routing == "subdomain" %}
+        {"url": "/", "description": "This host; open the docs on a tenant's host to try its operations."},
+        # Subdomain routing: a tenant's operations are served on its own host.
         {
             "url": "https://{tenant}.{base_domain}",
             "description": "A tenant's host; the paths that need no tenant answer on the base domain too.",
@@ -288,9 +291,11 @@ SPECTACULAR_SETTINGS = {
                 "tenant": {"default": "acme", "description": "The tenant's slug."},
                 "base_domain": {"default": "{{ cookiecutter.domain_name }}", "description": "BASE_DOMAIN."},
             },
-        }
-    ],
+        },
+{%- else %}
+        {"url": "/", "description": "This host; each tenant-scoped operation names its tenant in X-Tenant-ID."},
 {%- endif %}
+    ],
     # Swagger UI from the drf-spectacular-sidecar package's static files: pinned, offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -6,18 +6,20 @@ error the same way and the OpenAPI schema declares one error schema for every st
 rest: Django's 404 and 500 handlers (config/urls.py), and any other non-JSON error (a 405 from
 a plain view, a 400 from host validation) rewritten by ApiErrorMiddleware. A database that
 fails or stalls mid-request (health/admission.py cuts stalled connections) is a 503 with
-Retry-After, not a 500.
+Retry-After, not a 500. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 that names the limit
+(Django's own answer is a bare 400).
 """
 
 import sys
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.views import defaults
-from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 API_PREFIX = "/api/"
@@ -75,7 +77,15 @@ class ApiErrorMiddleware:
         return rewritten
 
 
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # Django's, when DRF reads request.body: a bare 400 otherwise
+        limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE)"
+        exc = PayloadTooLarge(f"The request body is larger than the limit of {limit}.")
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError):
         response.data = with_detail(response.data)

@@ -26,26 +26,34 @@ def counted(queryset):
 
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
-    """``?limit=`` up to MAX_PAGE_SIZE (larger values are capped), ``?offset=`` a bigint."""
+    """``?limit=`` from 1 up to MAX_PAGE_SIZE (larger values are capped), ``?offset=`` from 0, a bigint."""
 
     @property
     def max_limit(self):
         return settings.MAX_PAGE_SIZE
 
     def get_limit(self, request):
-        self._check_integer(request, self.limit_query_param)
+        # DRF would read limit=0 as "the default page": a 400 here, as the schema's minimum says.
+        self._check_integer(request, self.limit_query_param, minimum=1)
         return super().get_limit(request)
 
     def get_offset(self, request):
-        self._check_integer(request, self.offset_query_param)
+        self._check_integer(request, self.offset_query_param, minimum=0)
         return super().get_offset(request)
 
-    def _check_integer(self, request, name):
+    def _check_integer(self, request, name, minimum):
         value = request.query_params.get(name)
         if value is None:
             return
-        if not value.isascii() or not value.isdigit() or int(value) > MAX_BIGINT:
-            raise ParseError(f"{name} must be a whole number from 0 to {MAX_BIGINT}.")
+        if not value.isascii() or not value.isdigit() or not minimum <= int(value) <= MAX_BIGINT:
+            raise ParseError(f"{name} must be a whole number from {minimum} to {MAX_BIGINT}.")
+
+    def get_schema_operation_parameters(self, view):
+        """DRF's ``limit`` and ``offset`` parameters, with the smallest value each accepts."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1 if parameter["name"] == self.limit_query_param else 0
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None):
         if not isinstance(queryset, QuerySet) or queryset.query.distinct or queryset.query.group_by:

@@ -3,7 +3,7 @@
 drf-spectacular documents each view from its serializers; this adds what the view code does
 not show: the tenant each tenant-scoped operation needs (the X-Tenant-ID header, in header
 routing), the error answers of the tenant middleware, the authentication and the
-permission, and 429 once a view is throttled.
+permission, 413 for a request body over the size limit, and 429 once a view is throttled.
 """
 
 from django.conf import settings
@@ -70,7 +70,8 @@ class AutoSchema(SpectacularAutoSchema):
         errors = {}
         tenant_scoped = self.tenant_scoped()
         bad_request = []
-        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
+        reads_body = self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
+        if reads_body:
             bad_request.append("invalid input: `detail` names the first problem, each field lists its own")
         if tenant_scoped and settings.TENANT_ROUTING == "header":
             bad_request.append(f"no {settings.TENANT_HEADER} header")
@@ -98,6 +99,10 @@ class AutoSchema(SpectacularAutoSchema):
             not_found.append("no such object in this tenant")
         if not_found:
             errors["404"] = sentence(not_found)
+        if reads_body:
+            errors["413"] = (
+                "The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it."
+            )
         if self.view.get_throttles():
             errors["429"] = "Too many requests: retry after the Retry-After header's seconds."
         return errors

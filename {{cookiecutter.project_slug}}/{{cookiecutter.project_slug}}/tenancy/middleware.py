@@ -9,12 +9,13 @@ from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 
 from .isolation import tenant_context
-from .routing import UnknownTenant, status_without_tenant, tenant_for_request
-
-MISSING_TENANT = {
-    400: f"This path is tenant-scoped: send the {settings.TENANT_HEADER} header with the tenant's slug.",
-    404: "Unknown tenant.",
-}
+from .routing import (
+    UnknownTenant,
+    missing_tenant_detail,
+    status_without_tenant,
+    tenant_for_request,
+    unknown_tenant_detail,
+)
 
 
 class TenantMiddleware:
@@ -25,12 +26,11 @@ class TenantMiddleware:
         try:
             tenant = tenant_for_request(request)
         except UnknownTenant:
-            return JsonResponse({"detail": "Unknown tenant."}, status=404)
+            return JsonResponse({"detail": unknown_tenant_detail()}, status=404)
         request.tenant = tenant
         if tenant is None:
             if is_tenant_scoped(request.path_info):
-                status = status_without_tenant()
-                return JsonResponse({"detail": MISSING_TENANT[status]}, status=status)
+                return JsonResponse({"detail": missing_tenant_detail()}, status=status_without_tenant())
             request.urlconf = settings.PUBLIC_URLCONF
             return self.get_response(request)
         with tenant_context(tenant):

@@ -47,6 +47,26 @@ def base_domain_url(request):
     return f"{request.scheme}://{netloc}{request.get_full_path()}"
 
 
+def how_to_name_a_tenant():
+    """The sentence an error ends with, so a client that named no tenant, or a wrong one, can fix it."""
+    if settings.TENANT_ROUTING == "header":
+        where = f"send the {settings.TENANT_HEADER} header with its slug ({settings.TENANT_HEADER}: <slug>)"
+    else:
+        where = f"send the request to the tenant's host, <slug>.{settings.BASE_DOMAIN}"
+    return f"To name a tenant, {where}; GET /api/v1/auth/me/ lists yours."
+
+
+def unknown_tenant_detail():
+    """The 404 detail for a request that names a tenant that does not exist."""
+    named = f"The {settings.TENANT_HEADER} header" if settings.TENANT_ROUTING == "header" else "This host"
+    return f"Unknown tenant. {named} names no tenant. {how_to_name_a_tenant()}"
+
+
+def missing_tenant_detail():
+    """The detail for a tenant-scoped path reached without naming a tenant."""
+    return f"This path is tenant-scoped and the request names no tenant. {how_to_name_a_tenant()}"
+
+
 def _tenant_from_header(request):
     slug = request.headers.get(settings.TENANT_HEADER, "").strip().lower()
     if not slug:

@@ -13,12 +13,14 @@ from knox.auth import TokenAuthentication
 from knox.crypto import hash_token
 from knox.models import AuthToken
 from knox.settings import CONSTANTS, knox_settings
+from rest_framework.authentication import get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
 from {{ cookiecutter.project_slug }}.tenancy.permissions import remember_role, role_in
 
 INVALID = "Invalid token."
 EXPIRED = "Token has expired; request a new one from /api/v1/auth/token/."
+WRONG_SCHEME = "The Bearer scheme is not accepted: use Authorization: Token <token>."
 
 
 def issue_token(user):
@@ -34,11 +36,15 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     One statement finds the token, its user and the membership, where knox and the permission
     would send two (docs/performance.md). It says "expired" when the token is (knox would delete
     it and call it invalid; the user's next sign-in deletes it, in issue_token), and refuses an
-    undecodable header with a 401.
+    undecodable header with a 401. ``Authorization: Bearer <token>`` is a 401 that names the
+    right scheme, where knox would ignore it and the answer would say no credentials were sent.
     """
 
     def authenticate(self, request):
         self.request = request
+        scheme = get_authorization_header(request).split(maxsplit=1)[:1]
+        if scheme and scheme[0].lower() == b"bearer":
+            raise AuthenticationFailed(WRONG_SCHEME)
         return super().authenticate(request)
 
     def authenticate_credentials(self, token):

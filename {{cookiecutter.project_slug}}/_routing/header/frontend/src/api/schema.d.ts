@@ -497,6 +497,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: retry after the Retry-After header's seconds. */
             429: {
                 headers: {
@@ -665,6 +674,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: retry after the Retry-After header's seconds. */
             429: {
                 headers: {
@@ -815,6 +833,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: retry after the Retry-After header's seconds. */
             429: {
                 headers: {
@@ -957,6 +984,15 @@ export interface operations {
             };
             /** @description Unknown tenant; no such object in this tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1216,6 +1252,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: retry after the Retry-After header's seconds. */
             429: {
                 headers: {
@@ -1366,6 +1411,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: retry after the Retry-After header's seconds. */
             429: {
                 headers: {
@@ -1508,6 +1562,15 @@ export interface operations {
             };
             /** @description Unknown tenant; no such object in this tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

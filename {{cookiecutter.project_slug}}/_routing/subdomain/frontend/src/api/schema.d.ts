@@ -497,6 +497,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: retry after the Retry-After header's seconds. */
             429: {
                 headers: {
@@ -659,6 +668,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: retry after the Retry-After header's seconds. */
             429: {
                 headers: {
@@ -794,6 +812,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: retry after the Retry-After header's seconds. */
             429: {
                 headers: {
@@ -921,6 +948,15 @@ export interface operations {
             };
             /** @description Unknown tenant; no tenant named (the base domain's host); no such object in this tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1162,6 +1198,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: retry after the Retry-After header's seconds. */
             429: {
                 headers: {
@@ -1297,6 +1342,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: retry after the Retry-After header's seconds. */
             429: {
                 headers: {
@@ -1424,6 +1478,15 @@ export interface operations {
             };
             /** @description Unknown tenant; no tenant named (the base domain's host); no such object in this tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
