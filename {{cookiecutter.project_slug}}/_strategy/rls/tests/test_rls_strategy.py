@@ -201,6 +201,7 @@ def test_every_tenant_model_carries_its_isolation_among_its_constraints():
         assert len(policies) == 1, model
         assert len(uniques) == 1, model
         assert keys == tenant_foreign_keys(model), model
+        assert [index for index in model._meta.indexes if list(index.fields[:2]) == ["tenant", "id"]], model
 
 
 def test_the_migrations_declare_every_isolation_constraint():
@@ -263,7 +264,8 @@ def test_a_new_model_needs_nothing_but_the_base_class(db, new_models):
     stop the tables from being dropped at the end."""
     ledger, entry = new_models
     assert ledger._meta.constraints[0].name == "throwaway_ledger_name"
-    assert [index.name for index in entry._meta.indexes] == ["throwaway_entry_ledger"]
+    assert [index.name for index in entry._meta.indexes] == ["throwaway_entry_ledger", "entry_tenant_id_idx"]
+    assert [index.fields for index in ledger._meta.indexes] == [["tenant", "id"]]
     assert isolation_constraints(entry) == (
         ["throwaway_entry_tenant_isolation"],
         ["entry_id_tenant_unique"],

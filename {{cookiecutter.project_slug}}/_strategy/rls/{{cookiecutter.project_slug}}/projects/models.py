@@ -4,9 +4,9 @@ so each one:
    table's isolation as constraints that makemigrations writes (the RLS policy, ``(id, tenant)``
    unique, a same-tenant composite key for each foreign key to another tenant-scoped model);
 2. scopes its uniqueness to the tenant (``(tenant, name)``, not ``name``);
-3. has an index led by the tenant column for every order a list endpoint pages in
-   (``(tenant, id)`` here): without it, ``ORDER BY id LIMIT 50`` walks the primary key through
-   every other tenant's rows.
+3. has an index led by the tenant column for every order a list endpoint pages in: without
+   it, ``ORDER BY id LIMIT 50`` walks the primary key through every other tenant's rows. The
+   base class adds ``(tenant, id)`` when Meta has none; these declare theirs by the same name.
 """
 
 from django.db import models

@@ -69,7 +69,8 @@ class TenantScopedModel(models.Model):
     landing nowhere. Each subclass also gets, next to the constraints of its own Meta, its
     isolation as constraints that makemigrations writes: TenantIsolation (RLS enabled, forced,
     and the policy), ``(id, tenant)`` unique (what composite keys point at), and a
-    SameTenantForeignKey for each foreign key to another tenant-scoped model.
+    SameTenantForeignKey for each foreign key to another tenant-scoped model; and an index on
+    ``(tenant, id)`` unless its Meta declares one, so a list pages through its own tenant's rows.
     """
 
     tenant = models.ForeignKey(
@@ -84,6 +85,10 @@ def _add_constraints(meta, *constraints):
     meta.constraints = [*meta.constraints, *constraints]
     # makemigrations reads a model's constraints only when its Meta declared some.
     meta.original_attrs["constraints"] = meta.constraints
+
+
+def _declares_tenant_id_index(meta):
+    return any(list(index.fields[:2]) == ["tenant", meta.pk.name] for index in meta.indexes)
 
 
 def _declares_id_tenant_unique(meta):
@@ -107,6 +112,11 @@ def _add_tenant_constraints(sender, **kwargs):
     if not _declares_id_tenant_unique(meta):
         unique = models.UniqueConstraint(fields=[meta.pk.name, "tenant"], name=f"{meta.model_name}_id_tenant_unique")
         _add_constraints(meta, unique)
+    if not _declares_tenant_id_index(meta):
+        # Index names are at most 30 characters.
+        index = models.Index(fields=["tenant", meta.pk.name], name=f"{meta.model_name[:16]}_tenant_id_idx")
+        meta.indexes = [*meta.indexes, index]
+        meta.original_attrs["indexes"] = meta.indexes
     for field in meta.local_fields:
         if field.many_to_one and field.name != "tenant" and field.db_constraint:
             # The target may not be loaded yet: add the key once it is.
