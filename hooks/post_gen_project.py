@@ -2,8 +2,9 @@
 install its uv.lock, stamp the committed OpenAPI schema with the project's names, record the
 template in .cruft.json, write the local .env.
 
-The template keeps every strategy-specific file under ``_strategy/<strategy>/`` and every
-routing-specific one under ``_routing/<routing>/``, mirroring the project tree. This hook
+The template keeps the Python that differs by strategy under ``_strategy/<strategy>/`` and each
+routing's committed contract and front-end tenant module under ``_routing/<routing>/``,
+mirroring the project tree (the template's README.md: one rule per variation mechanism). This hook
 copies the chosen ones into place and deletes the rest, so the baked project holds one
 implementation and no trace of the other. An overlay only adds files: one that would
 overwrite a shared file (or another overlay's) stops the bake.

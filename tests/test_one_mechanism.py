@@ -1,10 +1,8 @@
-"""One mechanism for what differs by strategy: the ``_strategy/<strategy>/`` overlay.
-
-Shared files keep Jinja to names and small values; a shared Python file never branches on the
-strategy, at bake time (a Jinja block) or at run time (``settings.TENANCY_STRATEGY``). An
-overlay only adds files: the bake refuses one that would overwrite a shared file.
+"""One rule per variation mechanism: the table in the template's README.md ("One rule per
+variation mechanism"), checked here row by row, each test named after its row.
 """
 
+import ast
 import re
 import shutil
 
@@ -17,35 +15,47 @@ from .conftest import PROJECT_NAME, SLUG, TEMPLATE
 PROJECT_TEMPLATE = TEMPLATE / "{{cookiecutter.project_slug}}"
 OVERLAYS = ("_strategy", "_routing")
 NOT_SHARED = (*OVERLAYS, "_locks")
+# The shared Python modules that may hold Jinja on the strategy: configuration, constants only.
+CONFIGURATION_MODULES = {
+    "config/settings/base.py",
+    "config/settings/tenancy.py",
+    "config/roles.py",
+    "tests/roles.py",
+    "bench/settings.py",
+}
 
-# A Jinja block or inline condition on the strategy: {% if cookiecutter.tenancy_strategy ... %},
-# {% elif ... %}, {{ "a" if cookiecutter.tenancy_strategy == "rls" else "b" }}.
-JINJA_STRATEGY_BRANCH = re.compile(
-    r"{%-?\s*(?:if|elif)\b[^%]*cookiecutter\.tenancy_strategy"
-    r"|{{[^}]*\bif\b[^}]*cookiecutter\.tenancy_strategy"
-)
-# Python deciding on the strategy at run time: a comparison, a membership test, a match, a lookup.
-PYTHON_STRATEGY_BRANCH = re.compile(
-    r"TENANCY_STRATEGY\s*(?:==|!=|\bin\b|\bnot\s+in\b)"
-    r"|(?:==|!=|\bin\b)\s*[\w.]*TENANCY_STRATEGY\b"
-    r"|\bmatch\s+[\w.]*TENANCY_STRATEGY\b"
-    r"|\[\s*[\w.]*TENANCY_STRATEGY\s*\]"
-)
+# A Jinja block or inline condition on an answer: {% if cookiecutter.<answer> ... %},
+# {% elif ... %}, {{ "a" if cookiecutter.<answer> == "rls" else "b" }}.
+JINJA_BRANCH = r"{{%-?\s*(?:if|elif)\b[^%]*cookiecutter\.{answer}|{{{{[^}}]*\bif\b[^}}]*cookiecutter\.{answer}"
+JINJA_STRATEGY_BRANCH = re.compile(JINJA_BRANCH.format(answer="tenancy_strategy"))
+JINJA_ROUTING_BRANCH = re.compile(JINJA_BRANCH.format(answer="tenant_routing"))
+# A definition: what makes a module code rather than configuration.
+DEFINITION = re.compile(r"^\s*(?:async\s+def|def|class)\s", re.MULTILINE)
 
 
-def shared_python_files():
+def shared_files(pattern="*"):
     return sorted(
-        path for path in PROJECT_TEMPLATE.rglob("*.py") if path.relative_to(PROJECT_TEMPLATE).parts[0] not in NOT_SHARED
+        path
+        for path in PROJECT_TEMPLATE.rglob(pattern)
+        if path.is_file()
+        and path.relative_to(PROJECT_TEMPLATE).parts[0] not in NOT_SHARED
+        and "node_modules" not in path.parts
     )
 
 
-def strategy_branches(text):
-    """(line number, line) of every branch on the strategy in ``text``."""
-    return [
-        (number, line.strip())
-        for number, line in enumerate(text.splitlines(), start=1)
-        if JINJA_STRATEGY_BRANCH.search(line) or PYTHON_STRATEGY_BRANCH.search(line)
-    ]
+def shared_python_files():
+    files = shared_files("*.py")
+    assert len(files) > 50, "the shared tree was not found"
+    return files
+
+
+def lines_matching(pattern, text):
+    """(line number, line) of every line of ``text`` that ``pattern`` finds."""
+    return [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if pattern.search(line)]
+
+
+def report(found):
+    return "\n".join(f"  {name}:{number}: {line}" for name, hits in found.items() for number, line in hits)
 
 
 @pytest.mark.parametrize(
@@ -54,44 +64,106 @@ def strategy_branches(text):
         '{%- if cookiecutter.tenancy_strategy == "schema" %}',
         '{% elif cookiecutter.tenancy_strategy == "rls" %}',
         '    "{{ "a" if cookiecutter.tenancy_strategy == "rls" else "b" }}"',
-        '    if settings.TENANCY_STRATEGY == "rls":',
-        '    elif "rls" == settings.TENANCY_STRATEGY:',
-        '    value = 1 if settings.TENANCY_STRATEGY != "schema" else 2',
-        '    if settings.TENANCY_STRATEGY in ("rls",):',
-        "    match settings.TENANCY_STRATEGY:",
-        "    module = MODULES[settings.TENANCY_STRATEGY]",
     ],
 )
 def test_the_branch_detector_finds_each_form_of_branch(text):
-    assert strategy_branches(text), text
+    assert JINJA_STRATEGY_BRANCH.search(text), text
+    assert JINJA_ROUTING_BRANCH.search(text.replace("tenancy_strategy", "tenant_routing")), text
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        'TENANCY_STRATEGY = "{{ cookiecutter.tenancy_strategy }}"',
-        'print(f"strategy {settings.TENANCY_STRATEGY}")',
+        'NAME = "{{ cookiecutter.tenancy_strategy }}"',
         '{%- if cookiecutter.frontend == "react" %}',
-        "# tenant_routing, not the strategy: {% if cookiecutter.tenant_routing == 'header' %}",
+        "# the front end, not the strategy: {% if cookiecutter.frontend == 'react' %}",
     ],
 )
 def test_the_branch_detector_lets_names_and_values_through(text):
-    assert not strategy_branches(text), text
+    assert not JINJA_STRATEGY_BRANCH.search(text), text
+    assert not JINJA_ROUTING_BRANCH.search(text.replace("tenancy_strategy", "tenant_routing")), text
 
 
-def test_no_shared_python_file_branches_on_the_strategy():
-    files = shared_python_files()
-    assert len(files) > 50, "the shared tree was not found"
-    found = {
-        str(path.relative_to(PROJECT_TEMPLATE)): branches
-        for path in files
-        if (branches := strategy_branches(path.read_text()))
+def test_jinja_on_the_strategy_is_configuration_only():
+    """Shared Python branches on the strategy only in the configuration modules, which hold no code."""
+    branching = {
+        str(path.relative_to(PROJECT_TEMPLATE)): hits
+        for path in shared_python_files()
+        if (hits := lines_matching(JINJA_STRATEGY_BRANCH, path.read_text()))
     }
-    assert not found, (
-        "Shared Python files branch on the tenancy strategy; move what differs into "
-        "_strategy/<strategy>/ (a module with the same names in both strategies):\n"
-        + "\n".join(f"  {name}:{number}: {line}" for name, branches in found.items() for number, line in branches)
+    outside = {name: hits for name, hits in branching.items() if name not in CONFIGURATION_MODULES}
+    assert not outside, (
+        "Shared Python files branch on the tenancy strategy outside the configuration modules; move "
+        "the code that differs into _strategy/<strategy>/ (a module with the same names in both "
+        "strategies), or the value into a configuration module:\n" + report(outside)
     )
+    assert set(branching) == CONFIGURATION_MODULES, (
+        f"a configuration module no longer differs by strategy: {sorted(CONFIGURATION_MODULES - set(branching))}"
+    )
+    code = {name: lines_matching(DEFINITION, (PROJECT_TEMPLATE / name).read_text()) for name in CONFIGURATION_MODULES}
+    code = {name: hits for name, hits in code.items() if hits}
+    assert not code, "A configuration module holds constants only; put code in a module of its own:\n" + report(code)
+
+
+def test_the_strategy_settings_need_nothing_from_base():
+    """base.py imports config/settings/tenancy.py and combines the app lists: no import back."""
+    text = (PROJECT_TEMPLATE / "config/settings/tenancy.py").read_text()
+    imports = lines_matching(re.compile(r"^\s*(from|import)\s"), text)
+    assert not imports, f"config/settings/tenancy.py imports (it must need nothing): {imports}"
+
+
+def test_nothing_names_the_strategy_at_run_time():
+    """No TENANCY_STRATEGY setting, so no Python can branch on it: what differs is in the overlay."""
+    found = {
+        str(path.relative_to(PROJECT_TEMPLATE)): hits
+        for path in PROJECT_TEMPLATE.rglob("*.py")
+        if (hits := lines_matching(re.compile(r"\bTENANCY_STRATEGY\b"), path.read_text()))
+    }
+    assert not found, "Python names the strategy at run time; put what differs in _strategy/:\n" + report(found)
+
+
+def test_python_reads_the_routing_at_run_time():
+    """Routing is a few conditions across shared modules: settings.TENANT_ROUTING, never Jinja."""
+    found = {
+        str(path.relative_to(PROJECT_TEMPLATE)): hits
+        for path in shared_python_files()
+        if (hits := lines_matching(JINJA_ROUTING_BRANCH, path.read_text()))
+    }
+    assert not found, "Shared Python branches on the routing in Jinja; use settings.TENANT_ROUTING:\n" + report(found)
+    readers = [path for path in shared_python_files() if "settings.TENANT_ROUTING" in path.read_text()]
+    assert readers, "no module reads settings.TENANT_ROUTING: the scan found nothing"
+
+
+def test_the_strategy_overlay_holds_only_code():
+    """Configuration, prose and other files are one Jinja file, never a copy per strategy."""
+    problems = []
+    for path in sorted((PROJECT_TEMPLATE / "_strategy").rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        name = str(path.relative_to(PROJECT_TEMPLATE))
+        if path.suffix != ".py":
+            problems.append(f"{name}: not Python (one shared file, with Jinja for what differs)")
+        elif path.name != "__init__.py" and "migrations" not in path.parts:
+            tree = ast.parse(re.sub(r"{{.*?}}", "x", path.read_text()))
+            if not any(isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for node in tree.body):
+                problems.append(f"{name}: defines no function or class (a value belongs in a configuration module)")
+    assert not problems, "The _strategy/ overlay is for code that differs:\n  " + "\n  ".join(problems)
+
+
+def test_the_routing_overlay_holds_no_python():
+    python = sorted(str(path.relative_to(PROJECT_TEMPLATE)) for path in (PROJECT_TEMPLATE / "_routing").rglob("*.py"))
+    assert not python, f"Python that depends on the routing reads settings.TENANT_ROUTING: {python}"
+
+
+def test_the_docs_use_tabs_not_jinja():
+    """The docs are the template's site too: cookiecutter copies them unrendered, the hook resolves tabs."""
+    jinja = re.compile(r"{%|{{\s*cookiecutter")
+    found = {
+        str(path.relative_to(PROJECT_TEMPLATE)): hits
+        for path in (PROJECT_TEMPLATE / "docs").rglob("*.md")
+        if (hits := lines_matching(jinja, path.read_text()))
+    }
+    assert not found, 'Write what differs as content tabs (=== "schema", === "rls"):\n' + report(found)
 
 
 def overlay_files(folder):
@@ -135,6 +207,7 @@ def test_the_bake_refuses_an_overlay_that_overwrites_a_shared_file(tmp_path, cap
     )
     shared = "config/settings/base.py"
     overlay = template / "{{cookiecutter.project_slug}}" / "_strategy" / "rls" / shared
+    overlay.parent.mkdir(parents=True, exist_ok=True)
     overlay.write_text("# a second copy of a shared file\n")
     with pytest.raises(FailedHookException):
         cookiecutter(

@@ -1,8 +1,8 @@
-"""The seam: both strategies' tenancy/isolation.py offer the same names (``__all__``) with the
-same signatures, those of tenancy/seam.py, and the shared code uses no other name of it.
+"""The seam: both strategies' strategy modules offer the same names (``__all__``) with the same
+signatures, those of SEAM below, and the shared code uses no other name of them.
 
 Read from the bakes' source (ast), so no bake needs installing; each bake's own
-tests/test_seam.py checks the same with inspect, and the meaning (tenant_context is atomic).
+tests/test_tenant_context.py checks the meaning (tenant_context is atomic, nests, rolls back).
 """
 
 import ast
@@ -11,9 +11,22 @@ import pytest
 
 from .conftest import SLUG, TEMPLATE, bake
 
-ISOLATION = f"{SLUG}/tenancy/isolation.py"
-SEAM = f"{SLUG}/tenancy/seam.py"
 TEMPLATE_PROJECT = TEMPLATE / "{{cookiecutter.project_slug}}"
+# Each module written once per strategy that shared code calls: {name: its parameters as
+# written, or None for a constant}. tenancy/isolation.py is the request path and a tenant's
+# lifecycle; bootstrap.py and diagnostics.py prepare a database and prove it isolates.
+SEAM = {
+    "isolation": {
+        "RESERVED_SLUGS": None,
+        "current_tenant": "",
+        "drop_tenant": "tenant",
+        "provision_tenant": "*, slug, name",
+        "tenant_context": "tenant, using=DEFAULT_DB_ALIAS",
+        "tenant_models": "",
+    },
+    "bootstrap": {"bootstrap_steps": ""},
+    "diagnostics": {"isolation_violations": "", "readiness_checks": ""},
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +41,7 @@ def strategy_bakes(tmp_path_factory):
 def offered(path):
     """(__all__, {function name: its parameters as written}) of a module."""
     tree = ast.parse(path.read_text())
-    names = signatures = None
+    names = None
     signatures = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
@@ -36,26 +49,15 @@ def offered(path):
         if isinstance(node, ast.FunctionDef):
             signatures[node.name] = ast.unparse(node.args)
     assert names is not None, f"{path} has no __all__: the seam must be written down"
-    return names, {name: signatures[name] for name in names if name in signatures}
+    return names, {name: signatures.get(name) for name in names}
 
 
-def seam_table(project):
-    tree = ast.parse((project / SEAM).read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "SEAM":
-            return ast.literal_eval(node.value)
-    raise AssertionError(f"{SEAM} defines no SEAM")
-
-
-def test_both_strategies_offer_the_same_names_with_the_same_signatures(strategy_bakes):
-    schema_names, schema_signatures = offered(strategy_bakes["schema"] / ISOLATION)
-    rls_names, rls_signatures = offered(strategy_bakes["rls"] / ISOLATION)
-    assert sorted(schema_names) == sorted(rls_names)
-    assert schema_signatures == rls_signatures
-    table = seam_table(strategy_bakes["rls"])
-    assert sorted(table) == sorted(rls_names), f"{SEAM} and __all__ disagree"
-    assert {name for name, signature in table.items() if signature is not None} == set(rls_signatures)
-    assert "using=DEFAULT_DB_ALIAS" in rls_signatures["tenant_context"]
+@pytest.mark.parametrize("strategy", ["schema", "rls"])
+@pytest.mark.parametrize("module", sorted(SEAM))
+def test_each_strategy_offers_the_seams_names_and_signatures(strategy_bakes, strategy, module):
+    names, signatures = offered(strategy_bakes[strategy] / SLUG / "tenancy" / f"{module}.py")
+    assert sorted(names) == sorted(SEAM[module]), f"tenancy/{module}.py's __all__ is not the seam's"
+    assert signatures == SEAM[module]
 
 
 def shared_modules(project):
@@ -67,35 +69,38 @@ def shared_modules(project):
             yield relative, path
 
 
-def isolation_names_used(path):
-    """{name: line} of every name a module takes from tenancy/isolation.py."""
+def seam_names_used(path):
+    """{(module, name): line} of every name a module takes from a seam module."""
     tree = ast.parse(path.read_text())
-    used, module_aliases = {}, set()
+    used, module_aliases = {}, {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             module = node.module or ""
-            if module == "isolation" or module.endswith("tenancy.isolation"):
-                used.update({alias.name: node.lineno for alias in node.names})
+            last = module.rpartition(".")[2]
+            if last in SEAM and (module == last or module.endswith(f"tenancy.{last}")):
+                used.update({(last, alias.name): node.lineno for alias in node.names})
             elif module.endswith("tenancy") or (node.level and module == ""):
-                module_aliases.update(alias.asname or alias.name for alias in node.names if alias.name == "isolation")
+                seam_modules = [alias for alias in node.names if alias.name in SEAM]
+                module_aliases.update({alias.asname or alias.name: alias.name for alias in seam_modules})
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and getattr(node.value, "id", None) in module_aliases:
-            used[node.attr] = node.lineno
+            used[(module_aliases[node.value.id], node.attr)] = node.lineno
     return used
 
 
 @pytest.mark.parametrize("strategy", ["schema", "rls"])
 def test_shared_code_uses_only_the_seam(strategy_bakes, strategy):
     project = strategy_bakes[strategy]
-    seam, _signatures = offered(project / ISOLATION)
+    uses = {relative: seam_names_used(path) for relative, path in shared_modules(project)}
     outside = [
-        f"{relative}:{line}: {name}"
-        for relative, path in shared_modules(project)
-        for name, line in isolation_names_used(path).items()
-        if name not in seam and not name.startswith("__")  # __all__ itself: the bake's test_seam.py reads it
+        f"{relative}:{line}: tenancy/{module}.py's {name}"
+        for relative, used in uses.items()
+        for (module, name), line in used.items()
+        if name not in SEAM[module]
     ]
     assert not outside, (
-        "shared code uses names of tenancy/isolation.py outside its __all__ (the seam, tenancy/seam.py); "
-        "add them to the seam in both strategies or keep the caller in _strategy/:\n" + "\n".join(outside)
+        "shared code uses names of the strategy modules outside their __all__ (the seam); add them to "
+        "the seam in both strategies (and to SEAM here) or keep the caller in _strategy/:\n" + "\n".join(outside)
     )
-    assert any(isolation_names_used(path) for _relative, path in shared_modules(project)), "the scan found no use"
+    used_modules = {module for used in uses.values() for module, _name in used}
+    assert used_modules == set(SEAM), f"the scan found no use of {sorted(set(SEAM) - used_modules)}"

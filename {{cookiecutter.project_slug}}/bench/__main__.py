@@ -251,7 +251,7 @@ def main():
     django.setup()
     from django.conf import settings
 
-    strategy_name, routing = settings.TENANCY_STRATEGY, settings.TENANT_ROUTING
+    routing = settings.TENANT_ROUTING
     started = time.perf_counter()
     rows = []
 
@@ -302,7 +302,7 @@ def main():
     rows.append((f"readiness, {ready['tenants']} tenants (ms)", f"{ready['ready_ms']:.1f}", f"HTTP {ready['status']}"))
 
     width = max(len(row[0]) for row in rows)
-    print(f"\nmake bench: {strategy_name} strategy, {routing} routing, {time.perf_counter() - started:.0f} s\n")
+    print(f"\nmake bench: {strategy.NAME} strategy, {routing} routing, {time.perf_counter() - started:.0f} s\n")
     print(f"{'measure'.ljust(width)}  {'value':>10}  detail")
     print(f"{'-' * width}  {'-' * 10}  {'-' * 40}")
     for name, value, detail in rows:

@@ -80,7 +80,7 @@ def database(url):
     # connection anyway: there, the role's own settings (ALTER ROLE ... SET statement_timeout)
     # and the pooler's query_timeout bound the waits (docs/database-timeouts.md).
     # A dead peer (a host that vanished) is noticed in about 30 s instead of the kernel's two
-    # hours. It cannot end a stall where the peer still acknowledges bytes: health/admission.py does.
+    # hours. It cannot end a stall where the peer still acknowledges bytes: load_shedding/admission.py does.
     options.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3)
     if transaction_pooling():
         # Behind PgBouncer in transaction mode, consecutive transactions of one connection may

@@ -34,6 +34,7 @@ from {{ cookiecutter.project_slug }}.projects.tasks import recount_done_tasks  #
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context  # noqa: E402
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant  # noqa: E402
 
+from bench import strategy  # noqa: E402
 from tests.support import recreate_database  # noqa: E402
 
 JOBS = int(os.environ.get("BENCH_JOBS", "1000"))
@@ -83,7 +84,7 @@ def throughput(tenant):
 
 
 def main():
-    print(f"strategy {settings.TENANCY_STRATEGY}: {TENANTS} tenants, {JOBS} jobs", flush=True)
+    print(f"strategy {strategy.NAME}: {TENANTS} tenants, {JOBS} jobs", flush=True)
     tenants = fresh_database()
     rate = throughput(tenants[0])
     print(f"task throughput, one worker (concurrency 1): {rate:.0f} tasks/s", flush=True)

@@ -73,7 +73,7 @@ def globex(tenants):
 
 @pytest.fixture
 def data(tenants):
-    """One object per tenant-scoped endpoint (tests/e2e/endpoints.py) and tenant, its text the
+    """One object per tenant-scoped endpoint (tests/endpoints.py) and tenant, its text the
     tenant's marker ("acme-secret-project"), its foreign keys on the tenant's own objects.
 
     Ids are set apart per tenant, so "another tenant's id" is never also one of the attacker's
@@ -83,7 +83,7 @@ def data(tenants):
 
     from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 
-    from .e2e.endpoints import ENDPOINTS
+    from .endpoints import ENDPOINTS
 
     made = {}
     for offset, (slug, under_test) in enumerate(tenants.items(), start=1):

@@ -2,7 +2,7 @@
 
 Counted on the wire, from libpq's trace of the connection, so nothing escapes the count: not
 the transaction's BEGIN and COMMIT, not the statement that sets the tenant
-(tests/tenant_statements.py says what it looks like). ``main()`` runs inside
+(tests/roles.py says what it looks like). ``main()`` runs inside
 ``manage.py shell`` in a process of its own, where each request's transaction is outermost, as
 under gunicorn (in the test process every request would nest in the test's transaction).
 Used by tests/test_request_statements.py and by ``make bench``.
@@ -25,7 +25,7 @@ from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
 
-from tests.tenant_statements import TENANT_SETTING
+from tests.roles import TENANT_SETTING
 
 CATEGORIES = [
     ("transaction", re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)),
@@ -37,7 +37,7 @@ CATEGORIES = [
     ("authentication", re.compile(r'"(authtoken_token|knox_authtoken|users_user|django_session)"')),
     ("page", re.compile(r'"projects_')),
     # The throttles' counters when the shared cache is the database (no REDIS_URL): one
-    # statement for all of them (api/throttling.py).
+    # statement for all of them (api/throttle_counters.py).
     ("throttle", re.compile(r'"cache_entries"')),
 ]
 # Client-to-server (F) messages in libpq's trace: Query "<sql>" (simple protocol), Parse "<name>" "<sql>" ...

@@ -3,7 +3,7 @@
 Every tenant-scoped endpoint is tried with another tenant's ids for retrieve, update and delete,
 with a foreign key to another tenant's object, with a forged tenant, and without a tenant.
 The contract's answer to another tenant's object is 404 (a 403 would confirm it exists).
-The endpoints are those tests/e2e/endpoints.py finds in the URL configuration, the e2e attacks'
+The endpoints are those tests/endpoints.py finds in the URL configuration, the e2e attacks'
 too: a new tenant-scoped ViewSet is attacked here as soon as it is routed.
 """
 
@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 
-from .e2e.endpoints import ACTION_IDS, ACTIONS, ENDPOINTS, ENDPOINTS_WITH_PARENTS, UNCOVERED
+from .endpoints import ACTION_IDS, ACTIONS, ENDPOINTS, ENDPOINTS_WITH_PARENTS, UNCOVERED
 from .support import PASSWORD, routing_headers, token_for
 
 # The endpoints whose model the admin offers: the admin is scoped to the request's tenant too.
@@ -30,7 +30,7 @@ def test_every_tenant_scoped_route_is_attacked():
     assert not UNCOVERED, (
         "tenant-scoped route(s) that no isolation attack covers:\n"
         + "\n".join(f"  {path}: {why}" for path, why in sorted(UNCOVERED.items()))
-        + "\nServe it with a ModelViewSet, or declare what is missing in tests/e2e/endpoint_overrides.py."
+        + "\nServe it with a ModelViewSet, or declare what is missing in tests/endpoint_overrides.py."
     )
 
 

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.tenancy.middleware import is_tenant_scoped
 
-from .e2e.endpoints import ACTIONS, ENDPOINTS
+from .endpoints import ACTIONS, ENDPOINTS
 from .support import PROJECT_DIR, routing_headers
 
 COMMITTED = PROJECT_DIR / "openapi.yaml"
@@ -53,7 +53,7 @@ def test_the_committed_schema_is_the_codes_schema(generated):
 def test_every_tenant_scoped_operation_names_its_tenant(schema):
     scoped = [(path, method, op) for path, method, op in operations(schema) if is_tenant_scoped(path)]
     # Every verb of each endpoint's ModelViewSet (list, create, retrieve, update, partial, destroy),
-    # and its detail actions: the tenant-scoped API is exactly tests/e2e/endpoints.py's list.
+    # and its detail actions: the tenant-scoped API is exactly tests/endpoints.py's list.
     assert len(scoped) == 6 * len(ENDPOINTS) + len(ACTIONS), [f"{method} {path}" for path, method, _op in scoped]
     for path, method, operation in scoped:
         headers = [p for p in operation.get("parameters", []) if p["in"] == "header"]

@@ -20,7 +20,7 @@ CACHE_BACKEND = settings.CACHES["default"]["BACKEND"]
 # The budget of a warm list request, per category: 5 statements, 6 with the throttle counters.
 BUDGET = {"transaction": 2, "tenant setting": 1, "authentication and membership": 1, "page": 1}
 # Throttling, when its shared cache is the database cache (the default without REDIS_URL): the
-# tenant's and the user's counters, in one statement (api/throttling.py). With Redis
+# tenant's and the user's counters, in one statement (api/throttle_counters.py). With Redis
 # (REDIS_URL) it sends no SQL.
 THROTTLE_STATEMENTS = 1
 

@@ -1,6 +1,6 @@
 """The throttles' counters in the database (the default cache without REDIS_URL): rows of the
 cache table, each counter spread over rows so that requests of one tenant do not queue on one
-locked row (api/throttling.py, docs/decisions/throttle-counters.md)."""
+locked row (api/throttle_counters.py, docs/decisions/throttle-counters.md)."""
 
 from uuid import uuid4
 
@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from {{ cookiecutter.project_slug }}.api.throttling import HIT, SHARDS, counts_in_database
+from {{ cookiecutter.project_slug }}.api.throttle_counters import HIT, SHARDS, counts_in_database
 
 from .support import assert_throttled, autocommit_connection, routing_headers, throttle_rates
 

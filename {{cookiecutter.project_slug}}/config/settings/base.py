@@ -1,7 +1,8 @@
 """Settings shared by every environment. Values that differ between environments come from
 the environment (12-factor); local.py, test.py and production.py only adjust defaults.
 
-What differs by tenancy strategy is in config/settings/tenancy.py, imported below.
+What differs by tenancy strategy is in config/settings/tenancy.py, imported first; the APPS
+section below makes INSTALLED_APPS from it and the app lists.
 https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
@@ -9,6 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from .tenancy import *  # noqa: F403
+from .tenancy import CACHE_KEY_FUNCTION, {% if cookiecutter.tenancy_strategy == "schema" %}TENANT_APPS, {% endif %}TENANT_FILE_STORAGE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE = "{{ cookiecutter.project_slug }}"
@@ -35,8 +39,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # TENANCY
 # ------------------------------------------------------------------------------
-# The isolation strategy; config/settings/tenancy.py holds its settings.
-TENANCY_STRATEGY = "{{ cookiecutter.tenancy_strategy }}"
+# The isolation strategy's settings are in config/settings/tenancy.py.
 # How a request names its tenant: "subdomain" (<slug>.<BASE_DOMAIN>) or "header" (X-Tenant-ID).
 TENANT_ROUTING = "{{ cookiecutter.tenant_routing }}"
 BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
@@ -81,11 +84,26 @@ LOCAL_APPS = [
     # django.contrib.admin, with a site only a member of the request's tenant may use.
     f"{PACKAGE}.tenancy.apps.TenantAdminConfig",
 ]
-# The strategy's settings (config/settings/tenancy.py): INSTALLED_APPS made from the three
-# lists above (it imports them, so it comes after them), the database routers, and the
-# tenant-aware file storage and cache keys.
-from .tenancy import *  # noqa: E402, F403
-from .tenancy import CACHE_KEY_FUNCTION, TENANT_FILE_STORAGE  # noqa: E402
+{%- if cookiecutter.tenancy_strategy == "schema" %}
+# TENANT_APPS' tables live in each tenant's schema (config/settings/tenancy.py), every other
+# app's once, in the public schema. tenancy comes before django_tenants so that its
+# create_tenant and delete_tenant commands (the project's contract) win over django-tenants'
+# commands of the same names.
+SHARED_APPS = [
+    f"{PACKAGE}.tenancy",
+    "django_tenants",
+    *[app for app in LOCAL_APPS if app not in TENANT_APPS and app != f"{PACKAGE}.tenancy"],
+    *DJANGO_APPS,
+    *THIRD_PARTY_APPS,
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+{%- else %}
+# The project's apps first: their templates and management commands win over any others of
+# the same name. Every table is shared; each tenant's rows are kept apart by Row Level
+# Security. The task queue's tables are the platform's, not a tenant's (no tenant column, no
+# policy): a job holds only its tenant's slug and ids, and the tenant admin does not show them.
+INSTALLED_APPS = [*LOCAL_APPS, *DJANGO_APPS, *THIRD_PARTY_APPS]
+{%- endif %}
 
 # DATABASES
 # ------------------------------------------------------------------------------
@@ -117,7 +135,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     f"{PACKAGE}.api.errors.ApiErrorMiddleware",
     # Everything below may use the database: a request needs one of the process's slots.
-    f"{PACKAGE}.health.middleware.DatabaseAdmissionMiddleware",
+    f"{PACKAGE}.load_shedding.middleware.DatabaseAdmissionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     f"{PACKAGE}.tenancy.middleware.TenantMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,7 +216,8 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "cache_entries",
             "KEY_FUNCTION": CACHE_KEY_FUNCTION,
-            # Throttle counters: one entry per client address, account, user and tenant.
+            # The throttles' counters are rows of this table too (api/throttle_counters.py): up to
+            # 16 per client address, account, user and tenant. Past MAX_ENTRIES, expired rows go first.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
@@ -278,12 +297,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Request bodies get components of their own (ProjectRequest: no read-only id to send).
     "COMPONENT_SPLIT_REQUEST": True,
-    # First the origin the schema is read from, so the docs' "Try it out" calls the server that
-    # serves them: a local one too (http://acme.localhost:8000/api/v1/docs/ with subdomain routing).
-    "SERVERS": [
-{%- if cookiecutter.tenant_routing == "subdomain" %}
+    # Swagger UI from the drf-spectacular-sidecar package's static files: pinned, offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# First the origin the schema is read from, so the docs' "Try it out" calls the server that
+# serves them: a local one too (http://acme.localhost:8000/api/v1/docs/ with subdomain routing).
+if TENANT_ROUTING == "subdomain":
+    SPECTACULAR_SETTINGS["SERVERS"] = [
         {"url": "/", "description": "This host; open the docs on a tenant's host to try its operations."},
-        # Subdomain routing: a tenant's operations are served on its own host.
+        # A tenant's operations are served on its own host.
         {
             "url": "https://{tenant}.{base_domain}",
             "description": "A tenant's host; the paths that need no tenant answer on the base domain too.",
@@ -292,14 +315,11 @@ SPECTACULAR_SETTINGS = {
                 "base_domain": {"default": "{{ cookiecutter.domain_name }}", "description": "BASE_DOMAIN."},
             },
         },
-{%- else %}
+    ]
+else:
+    SPECTACULAR_SETTINGS["SERVERS"] = [
         {"url": "/", "description": "This host; each tenant-scoped operation names its tenant in X-Tenant-ID."},
-{%- endif %}
-    ],
-    # Swagger UI from the drf-spectacular-sidecar package's static files: pinned, offline.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-}
+    ]
 
 # CORS
 # ------------------------------------------------------------------------------

@@ -32,12 +32,13 @@ STATIC_ROOT = None  # nothing is collected outside production
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#email-backend
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-{%- if cookiecutter.frontend == "react" and cookiecutter.tenant_routing == "subdomain" %}
+{%- if cookiecutter.frontend == "react" %}
 
 # CORS
 # ------------------------------------------------------------------------------
 # https://github.com/adamchainz/django-cors-headers#configuration
 # The front end, served on http://localhost:<port>/, calls each tenant's host (acme.localhost:<port>):
 # other origins, allowed here for any local port unless CORS_ALLOWED_ORIGINS says otherwise.
-CORS_ALLOWED_ORIGIN_REGEXES = [] if CORS_ALLOWED_ORIGINS else [r"^http://localhost:\d+$"]  # noqa: F405
+if TENANT_ROUTING == "subdomain" and not CORS_ALLOWED_ORIGINS:  # noqa: F405
+    CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost:\d+$"]
 {%- endif %}

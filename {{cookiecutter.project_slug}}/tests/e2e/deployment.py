@@ -25,8 +25,8 @@ from django.conf import settings
 
 from config.database import database_url
 
+from ..endpoints import ENDPOINTS
 from ..support import COMMAND_ONLY_VARIABLES, PASSWORD, database_environment, recreate_database
-from .endpoints import ENDPOINTS
 from .shell_steps import SEED_PLAN_VARIABLE
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ the caller must not see (see support.ApiClient).
 import pytest
 from django.conf import settings
 
-from .endpoints import ACTION_IDS, ACTIONS, ENDPOINTS, ENDPOINTS_WITH_PARENTS
+from ..endpoints import ACTION_IDS, ACTIONS, ENDPOINTS, ENDPOINTS_WITH_PARENTS
 
 pytestmark = pytest.mark.e2e
 

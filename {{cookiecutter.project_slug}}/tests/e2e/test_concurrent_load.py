@@ -14,8 +14,8 @@ import time
 import pytest
 from django.conf import settings
 
+from ..endpoints import ENDPOINTS
 from .deployment import http_request
-from .endpoints import ENDPOINTS
 from .support import LOAD_REPORT
 
 pytestmark = pytest.mark.e2e

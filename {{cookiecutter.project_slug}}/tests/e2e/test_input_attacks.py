@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from .endpoints import ENDPOINTS, ENDPOINTS_WITH_PARENTS
+from ..endpoints import ENDPOINTS, ENDPOINTS_WITH_PARENTS
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ exception_handler adds a ``detail`` that names the first of them, so a client re
 error the same way and the OpenAPI schema declares one error schema for every status. The
 rest: Django's 404 and 500 handlers (config/urls.py), and any other non-JSON error (a 405 from
 a plain view, a 400 from host validation) rewritten by ApiErrorMiddleware. A database that
-fails or stalls mid-request (health/admission.py cuts stalled connections) is a 503 with
+fails or stalls mid-request (load_shedding/admission.py cuts stalled connections) is a 503 with
 Retry-After, not a 500. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 that names the limit
 (Django's own answer is a bare 400).
 """

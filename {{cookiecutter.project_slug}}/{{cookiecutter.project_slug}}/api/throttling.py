@@ -1,11 +1,11 @@
 """Throttles: sign-ins per client address and per account; API requests per tenant and per user.
 
 Their counters are shared by every web process, so a limit holds across processes and servers:
-in Redis when REDIS_URL is set (DRF's own sliding window, in the default cache), otherwise in
-the database cache's table when that is the default cache, all of a request's counters in one
-statement (fixed windows, each counter over a few rows: see DatabaseCounter). Rates come from
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] (THROTTLE_RATE_* variables), read on every request so
-a test can change them. A throttled request is a 429 with Retry-After.
+in Redis when REDIS_URL is set (DRF's own sliding window, in the "throttles" cache), otherwise
+in the database cache's table, all of a request's counters in one statement
+(api/throttle_counters.py). Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+(THROTTLE_RATE_* variables), read on every request so a test can change them. A throttled
+request is a 429 with Retry-After.
 """
 
 import hashlib
@@ -13,72 +13,10 @@ import math
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-# One statement per request for all its counters, where Django's database cache would send six
-# per counter (a read; then, inside a savepoint, a count of the whole table, a lookup and the
-# write). The rows are the cache table's own kind (key, value, expires), so the cache's culling
-# removes expired ones; their keys ("throttle_<scope>_<ident>#<shard>") are not the cache's,
-# which start with a version or a schema, so the cache never reads them.
-#
-# Each counter is spread over SHARDS rows, and a request adds to the one its database session
-# picks (pg_backend_pid() modulo SHARDS), reading the others without a lock. An upserted row
-# stays locked until the request's transaction commits: on one row, every request of a tenant
-# would queue behind the one before it. Sessions that hold a row's lock at the same time are
-# different backends, so they only meet when their pids fall in the same shard. Windows are
-# aligned to the clock (a minute's window is a clock minute), so every shard of a counter
-# counts the same window and their sum is the count. Rows are written in key order, so two
-# requests never wait for each other in a cycle.
-SHARDS = 16
-HIT = """
-WITH asked AS (
-    SELECT key, key || '#' || mod(pg_backend_pid(), %(shards)s) AS shard_key,
-           to_timestamp((floor(extract(epoch FROM now()) / duration) + 1) * duration) AS window_end
-    FROM unnest(%(keys)s::text[], %(durations)s::integer[]) AS asked (key, duration)
-), hit AS (
-    INSERT INTO {table} AS counter (cache_key, value, expires)
-    SELECT shard_key, '1', window_end FROM asked ORDER BY shard_key
-    ON CONFLICT (cache_key) DO UPDATE SET
-        value = CASE WHEN counter.expires >= EXCLUDED.expires THEN (counter.value::integer + 1)::text ELSE '1' END,
-        expires = greatest(counter.expires, EXCLUDED.expires)
-    RETURNING counter.cache_key, counter.value::integer AS hits, counter.expires
-)
-SELECT asked.key, hit.hits + coalesce((
-    SELECT sum(other.value::integer) FROM {table} AS other
-    WHERE other.expires = hit.expires AND other.cache_key = ANY(ARRAY(
-        SELECT asked.key || '#' || shard FROM generate_series(0, %(shards)s - 1) AS shard
-        WHERE shard <> mod(pg_backend_pid(), %(shards)s)
-    ))
-), 0), extract(epoch FROM hit.expires - now())
-FROM asked JOIN hit ON hit.cache_key = asked.shard_key
-"""
-HIT = " ".join(HIT.split())  # one line in the database's and the tests' statement logs
-
-
-class DatabaseCounter:
-    """Requests per fixed window, in the database: counts one hit on each counter, in one statement.
-
-    A fixed window rather than DRF's sliding log, because it is one integer that one statement
-    can add to: a client may get up to twice its rate across a window's end, never more.
-    """
-
-    def hit(self, durations):
-        """{key: (hits in its current window, seconds until that window ends)} for {key: duration}."""
-        table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
-        keys = list(durations)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                HIT.format(table=table),
-                {"keys": keys, "durations": [durations[key] for key in keys], "shards": SHARDS},
-            )
-            rows = cursor.fetchall()
-        return {key: (hits, max(float(remaining), 0.0)) for key, hits, remaining in rows}
-
-
-def counts_in_database():
-    return settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+from .throttle_counters import DatabaseCounter, counts_in_database
 
 
 class ConfiguredRateThrottle(SimpleRateThrottle):

@@ -3,7 +3,7 @@
 - health: the process answers. Touches no database, so a database outage never makes an
   orchestrator kill healthy web processes; it never waits for a database slot either.
 - ready: this process can serve traffic: the database answers within READY_DEADLINE and every
-  check of the tenancy strategy passes (tenancy/isolation.py's readiness_checks(): migrations first).
+  check of the tenancy strategy passes (tenancy/diagnostics.py's readiness_checks(): migrations first).
   503 names what failed, never the host, port, socket or role: those go to the log.
 """
 
@@ -19,9 +19,8 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from {{ cookiecutter.project_slug }}.tenancy.isolation import readiness_checks
-
-from .admission import address, admission
+from {{ cookiecutter.project_slug }}.load_shedding.admission import address, admission
+from {{ cookiecutter.project_slug }}.tenancy.diagnostics import readiness_checks
 
 logger = logging.getLogger(__name__)
 BUSY = "busy: every database slot of this process has been waiting on the database"

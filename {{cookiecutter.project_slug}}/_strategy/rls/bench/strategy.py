@@ -1,6 +1,9 @@
 """The rls strategy's own rows of ``make bench``: what Row Level Security costs against an
 explicit ``WHERE tenant_id =``. Called by bench/__main__.py, with its helpers."""
 
+# How the reports name the strategy.
+NAME = "rls"
+
 
 def creation_detail(made):
     """The detail of the tenant-creation row: a tenant is one row."""

@@ -22,13 +22,8 @@ from django.test.utils import isolate_apps
 
 from {{ cookiecutter.project_slug }}.projects.models import Project, Task
 from {{ cookiecutter.project_slug }}.tenancy import rls
-from {{ cookiecutter.project_slug }}.tenancy.isolation import (
-    runtime_role_problems,
-    tenant_context,
-    tenant_models,
-    tenant_table_problems,
-    tenant_tables,
-)
+from {{ cookiecutter.project_slug }}.tenancy.diagnostics import runtime_role_problems, tenant_table_problems, tenant_tables
+from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context, tenant_models
 from {{ cookiecutter.project_slug }}.tenancy.models import TenantScopedModel
 
 from config.database import with_database_name

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from {{ cookiecutter.project_slug }}.tenancy import rls
 from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 
-from .e2e.endpoints import ENDPOINTS
+from .endpoints import ENDPOINTS
 from .support import autocommit_connection, routing_headers, token_for
 
 ROWS = 100_000

@@ -9,6 +9,8 @@ from pathlib import Path
 from bench import migrations_app
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# How the reports name the strategy.
+NAME = "schema"
 
 
 def creation_detail(made):

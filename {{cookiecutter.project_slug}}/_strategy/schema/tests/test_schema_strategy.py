@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
-from {{ cookiecutter.project_slug }}.tenancy.isolation import BASE_SCHEMA, pending_migrations, readiness_problems
+from {{ cookiecutter.project_slug }}.tenancy.diagnostics import pending_migrations, readiness_problems
+from {{ cookiecutter.project_slug }}.tenancy.models import BASE_SCHEMA
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant, delete_tenant
 
 from .support import autocommit_connection

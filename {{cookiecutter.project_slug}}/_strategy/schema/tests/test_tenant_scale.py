@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import override_settings
 from psycopg import sql
 
-from {{ cookiecutter.project_slug }}.tenancy.isolation import current_migration_state, tenant_models
+from {{ cookiecutter.project_slug }}.tenancy.diagnostics import current_migration_state
+from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_models
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
 

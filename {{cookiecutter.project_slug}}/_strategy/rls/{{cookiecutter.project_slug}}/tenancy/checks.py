@@ -12,7 +12,7 @@ from django.db import DatabaseError
 def runtime_role_cannot_bypass_rls(app_configs, databases=None, **kwargs):
     if not databases or "default" not in databases:
         return []
-    from .isolation import runtime_role_problems
+    from .diagnostics import runtime_role_problems
 
     try:
         problems = runtime_role_problems()

@@ -1,4 +1,5 @@
-"""Uploads go under MEDIA_ROOT/<tenant slug>/, never into a folder shared between tenants."""
+"""Each tenant's part of the stores tenants share: uploads under MEDIA_ROOT/<tenant slug>/, and
+cache keys prefixed by the tenant, so one tenant never reads another's file or cache entry."""
 
 import os
 
@@ -29,3 +30,10 @@ class TenantFileSystemStorage(FileSystemStorage):
     @property
     def base_url(self):
         return f"{settings.MEDIA_URL}{_tenant_slug()}/"
+
+
+def make_cache_key(key, key_prefix, version):
+    """CACHES' KEY_FUNCTION: the current tenant in every key."""
+    tenant = current_tenant()
+    scope = f"tenant-{tenant.pk}" if tenant is not None else "public"
+    return f"{scope}:{key_prefix}:{version}:{key}"

@@ -3,14 +3,19 @@
 A tenant is a django-tenants tenant: its data lives in a PostgreSQL schema of its own.
 """
 
+from django.conf import settings
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import get_public_schema_name
 
 from .membership import Membership  # noqa: F401 (a model of this app: imported so Django registers it)
 
 # The platform's own row: django-tenants' public tenant, whose schema holds the shared
 # tables; never a customer.
 PUBLIC_TENANT_SLUG = "public"
+PUBLIC_SCHEMA = get_public_schema_name()
+# The schema new tenants are cloned from, kept fully migrated by bootstrap.
+BASE_SCHEMA = settings.TENANT_BASE_SCHEMA
 
 
 class TenantQuerySet(models.QuerySet):

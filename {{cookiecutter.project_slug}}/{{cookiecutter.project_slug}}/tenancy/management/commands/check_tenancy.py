@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from {{ cookiecutter.project_slug }}.tenancy.isolation import isolation_violations
+from {{ cookiecutter.project_slug }}.tenancy.diagnostics import isolation_violations
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """What the isolation suites cannot derive about an endpoint: declared here, and only here.
 
-Most endpoints need nothing: tests/e2e/endpoints.py finds them in the URL configuration and
+Most endpoints need nothing: tests/endpoints.py finds them in the URL configuration and
 derives a valid object from their serializer. When a test names an endpoint as uncovered,
 declare what it lacks.
 """

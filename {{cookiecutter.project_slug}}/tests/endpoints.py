@@ -3,11 +3,11 @@
 Nothing to list by hand: every ViewSet routed under /api/ that only the tenant URLConf serves
 (config/urls.py, not config/urls_public.py) is an endpoint, its detail actions
 (``@action(detail=True)``) included, and a valid object for it is derived from its serializer's
-fields (tests/e2e/factory.py), foreign keys pointing at an object of the same tenant made first.
+fields (tests/factory.py), foreign keys pointing at an object of the same tenant made first.
 Every attack of tests/test_isolation.py (in the test process) and of e2e/test_api_attacks.py
 (through the running server), the seeded marker data and the concurrent load then cover it.
 
-What cannot be derived is declared in tests/e2e/endpoint_overrides.py. A tenant-scoped route
+What cannot be derived is declared in tests/endpoint_overrides.py. A tenant-scoped route
 that no attack covers is in UNCOVERED, and tests/test_isolation.py fails naming it.
 """
 

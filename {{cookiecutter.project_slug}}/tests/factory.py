@@ -4,7 +4,7 @@ Each writable field gets a value its serializer accepts: ``"{marker}"`` in every
 (replaced by the tenant's marker, so an answer that leaks it is caught), the first choice, a
 fixed number, date or flag otherwise. A foreign key is a parent: the attack fills in the id of
 an object of the same tenant, made first. A field whose value cannot be derived is named, so
-that tests/e2e/endpoint_overrides.py can declare it.
+that tests/endpoint_overrides.py can declare it.
 """
 
 from rest_framework import serializers
