@@ -10,7 +10,6 @@ project's whole suite (``make test`` is a step of the test job).
 
 import re
 
-from .conftest import run
 from .github_actions import (
     Runner,
     ServicePostgres,
@@ -18,6 +17,7 @@ from .github_actions import (
     embedded_postgres_bin,
     workflow,
 )
+from .support import run
 from .test_delivery import image_environment
 
 RELEASE_IMAGE = "ghcr.io/acme/acme_cloud@sha256:" + "0" * 64

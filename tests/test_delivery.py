@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import bake, run
 from .ports import free_port
+from .support import bake, run
 
 WORKFLOWS = ("ci.yml", "deploy.yml", "deploy-dev.yml", "deploy-uat.yml", "deploy-prod.yml", "template-update.yml")
 # Production-like settings for commands that only need settings (no database connection).

@@ -9,20 +9,11 @@ import ast
 
 import pytest
 
-from .conftest import SLUG, TEMPLATE, bake
+from .support import SLUG, TEMPLATE
 
 ISOLATION = f"{SLUG}/tenancy/isolation.py"
 SEAM = f"{SLUG}/tenancy/seam.py"
 TEMPLATE_PROJECT = TEMPLATE / "{{cookiecutter.project_slug}}"
-
-
-@pytest.fixture(scope="module")
-def strategy_bakes(tmp_path_factory):
-    root = tmp_path_factory.mktemp("seam")
-    return {
-        strategy: bake(root / strategy, tenancy_strategy=strategy, tenant_routing="header", frontend="none")
-        for strategy in ("schema", "rls")
-    }
 
 
 def offered(path):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PROJECT_NAME, SLUG, TEMPLATE, BakedProject, git, run
 from .github_actions import Runner
+from .support import PROJECT_NAME, SLUG, TEMPLATE, BakedProject, git, run
 from .test_baked_project import PRODUCTION_ENV
 
 PROJECT_TEMPLATE = "{{cookiecutter.project_slug}}"
