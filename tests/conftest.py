@@ -6,9 +6,14 @@ download costs. Each bake gets its own embedded PostgreSQL (in its ``.pgdata/``)
 the end. ``cloned(strategy, routing)`` is that bake as a team receives it: committed to git and
 cloned into another folder (no ``.env``, no ``.venv``, nothing untracked). ``strategy_bakes`` is
 one bake of each strategy, not installed, for the checks that read files. Helpers are in support.py.
+
+``make test`` runs the suite on two pytest-xdist workers (``--dist loadgroup``): the tests of one
+combination's installed bake or clone form one unit, run by one worker, so each is installed once;
+the longest work goes first. ``make test-fast`` runs the FAST_MODULES alone.
 """
 
 import os
+import re
 import shutil
 import tempfile
 import venv
@@ -17,6 +22,22 @@ from pathlib import Path
 import pytest
 
 from .support import COMBINATION_IDS, COMBINATIONS, SLUG, STRATEGY_ANSWERS, BakedProject, bake, commit_and_clone
+
+# The fast tier (`make test-fast`: `pytest -m fast`), run on every change: how a bake is made and
+# what it says, the docs, and each bake's lint and deploy check. No baked suite, server or browser.
+FAST_MODULES = {
+    "test_hooks",
+    "test_frontend_answer",
+    "test_locks",
+    "test_no_trace",
+    "test_docs",
+    "test_one_mechanism",
+    "test_seam",
+    "test_baked_project",
+}
+# Work that takes minutes and is not one combination's group: started first, so that no worker is
+# left with a long test at the end while the other waits.
+LONG_FIRST = ("test_first_model", "test_upgrade")
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +120,12 @@ def runner_python(tmp_path_factory):
     return location / "bin"
 
 
+@pytest.fixture
+def report(request):
+    """report(text): a line for the run's summary (figures a test measured), shown under xdist too."""
+    return lambda text: request.node.user_properties.append(("report", text))
+
+
 @pytest.fixture(scope="session")
 def chromium():
     path = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -107,6 +134,48 @@ def chromium():
             f"No Chromium at {path}: install one (apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_EXECUTABLE"
         )
     return path
+
+
+# A test of one combination's session bake or clone: its only parameter is the combination.
+COMBINATION_TEST = re.compile(r"\[(" + "|".join(COMBINATION_IDS) + r")\]$")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] in FAST_MODULES:
+            item.add_marker(pytest.mark.fast)
+    items.sort(key=lambda item: item.module.__name__.rpartition(".")[2] not in LONG_FIRST)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup, grouping by combination: each combination's tests run on one worker, as
+    one unit, the units with most tests first. (By the test's id, not the xdist_group mark, which
+    xdist 3.8 cannot apply on pytest 9.2: pytest-dev/pytest-xdist#1386.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # only when xdist runs the suite
+
+    class ByCombination(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            match = COMBINATION_TEST.search(nodeid)
+            return match[1] if match else nodeid
+
+    return ByCombination(config, log)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures tests reported (report fixture), after the run: load, timings, what ran."""
+    lines = [
+        text
+        for reports in terminalreporter.stats.values()
+        for test_report in reports
+        for name, text in getattr(test_report, "user_properties", ())
+        if name == "report" and getattr(test_report, "when", "call") == "call"
+    ]
+    if lines:
+        terminalreporter.section("what the tests measured")
+        for text in lines:
+            terminalreporter.write_line(text)
 
 
 def pytest_sessionfinish(session, exitstatus):

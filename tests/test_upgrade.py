@@ -103,7 +103,7 @@ def test_a_plain_bake_records_what_cruft_needs_and_cruft_check_passes(template, 
 
 
 @pytest.mark.parametrize("strategy", ["schema", "rls"])
-def test_cruft_update_brings_exactly_the_template_changes_and_keeps_the_teams(template, tmp_path, strategy, capsys):
+def test_cruft_update_brings_exactly_the_template_changes_and_keeps_the_teams(template, tmp_path, strategy, report):
     (tmp_path / "out").mkdir()
     project = bake_and_commit(template, tmp_path / "out", strategy)
     baked = BakedProject(project, strategy, "header")
@@ -186,11 +186,10 @@ def test_cruft_update_brings_exactly_the_template_changes_and_keeps_the_teams(te
         baked.manage("check")
         baked.manage("makemigrations", "--check", "--dry-run", env=PRODUCTION_ENV)
         assert "Project's cruft is up to date" in cruft("check", cwd=project).stdout
-        with capsys.disabled():
-            print(
-                f"\n{strategy} cruft update changed: {sorted(expected)}; kept the team's views.py, models.py, "
-                f"{migrations[0]}, reports.py"
-            )
+        report(
+            f"{strategy} cruft update changed: {sorted(expected)}; kept the team's views.py, models.py, "
+            f"{migrations[0]}, reports.py"
+        )
     finally:
         baked.stop_database()
 
