@@ -103,9 +103,12 @@ def test_a_plain_bake_records_what_cruft_needs_and_cruft_check_passes(template, 
 
 
 @pytest.mark.parametrize("strategy", ["schema", "rls"])
-def test_cruft_update_brings_exactly_the_template_changes_and_keeps_the_teams(template, tmp_path, strategy, report):
-    (tmp_path / "out").mkdir()
-    project = bake_and_commit(template, tmp_path / "out", strategy)
+def test_cruft_update_brings_exactly_the_template_changes_and_keeps_the_teams(template, bakery_root, strategy, report):
+    # Outside pytest's temporary folder, which another worker's pytest session may close to the
+    # embedded PostgreSQL's system user while this project's server runs (see bakery_root).
+    out = bakery_root / f"upgrade-{strategy}"
+    out.mkdir()
+    project = bake_and_commit(template, out, strategy)
     baked = BakedProject(project, strategy, "header")
     package = project / SLUG
     try:
