@@ -4,10 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint bake lock contract docs
+.PHONY: help install test test-fast lint bake lock contract docs
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed  ## the tools that bake and check the template
 
@@ -17,8 +17,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet ".[test]"
 	touch $@
 
+# The suite on TEST_WORKERS pytest-xdist workers; one combination's tests stay on one worker
+# (tests/conftest.py groups them), so that its bake and clone are installed once.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
+
 test: install  ## bake every answer combination, lint it, and run each baked project's own make test
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+test-fast: install  ## the fast tier, on every change: hooks, answers, no-trace, docs, lint and check --deploy of each bake
+	$(PYTEST) -m fast
 
 lint: install  ## ruff on the hooks and the template's tests
 	$(BIN)/ruff check hooks tests scripts

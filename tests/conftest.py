@@ -4,113 +4,40 @@
 project's own ``make install``; every bake shares one pip and uv cache, so only the first
 download costs. Each bake gets its own embedded PostgreSQL (in its ``.pgdata/``), stopped at
 the end. ``cloned(strategy, routing)`` is that bake as a team receives it: committed to git and
-cloned into another folder (no ``.env``, no ``.venv``, nothing untracked).
+cloned into another folder (no ``.env``, no ``.venv``, nothing untracked). ``strategy_bakes`` is
+one bake of each strategy, not installed, for the checks that read files. Helpers are in support.py.
+
+``make test`` runs the suite on two pytest-xdist workers (``--dist loadgroup``): the tests of one
+combination's installed bake or clone form one unit, run by one worker, so each is installed once;
+the longest work goes first. ``make test-fast`` runs the FAST_MODULES alone.
 """
 
-import itertools
 import os
+import re
 import shutil
-import subprocess
 import tempfile
 import venv
 from pathlib import Path
 
 import pytest
-from cookiecutter.main import cookiecutter
 
-TEMPLATE = Path(__file__).resolve().parent.parent
-STRATEGIES = ("schema", "rls")
-ROUTINGS = ("subdomain", "header")
-COMBINATIONS = list(itertools.product(STRATEGIES, ROUTINGS))
-COMBINATION_IDS = [f"{strategy}-{routing}" for strategy, routing in COMBINATIONS]
-PROJECT_NAME = "Acme Cloud"
-SLUG = "acme_cloud"
+from .support import COMBINATION_IDS, COMBINATIONS, SLUG, STRATEGY_ANSWERS, BakedProject, bake, commit_and_clone
 
-
-def bake(output_dir, **answers):
-    """Bake into output_dir; returns the project's path."""
-    context = {"project_name": PROJECT_NAME, **answers}
-    return Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(output_dir), extra_context=context))
-
-
-def tracked_files(project):
-    """What the team would commit: every file .gitignore lets through (``git init`` first)."""
-    subprocess.run(["git", "init", "--quiet", str(project)], check=True)
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=project,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return sorted(name for name in listed.split("\0") if name)
-
-
-def run(command, cwd, env=None, timeout=1800):
-    """Run a command; on failure, fail the test with its whole output."""
-    result = subprocess.run(
-        command,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        shell=isinstance(command, str),
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"`{command}` exited {result.returncode} in {cwd}\n"
-            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
-        )
-    return result
-
-
-class BakedProject:
-    def __init__(self, path, strategy, routing):
-        self.path = path
-        self.strategy = strategy
-        self.routing = routing
-        self.python = path / ".venv" / "bin" / "python"
-
-    def __repr__(self):
-        return f"<BakedProject {self.strategy}-{self.routing} at {self.path}>"
-
-    def make(self, target, env=None, timeout=1800):
-        return run(["make", target], cwd=self.path, env=env, timeout=timeout)
-
-    def manage(self, *args, env=None, check=True):
-        command = [str(self.python), "manage.py", *args]
-        if check:
-            return run(command, cwd=self.path, env=env)
-        return subprocess.run(
-            command, cwd=self.path, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=600
-        )
-
-    def tool(self, name):
-        return str(self.path / ".venv" / "bin" / name)
-
-    def stop_database(self):
-        """Stop the project's embedded PostgreSQL if it runs (`make db-stop`)."""
-        if (self.path / ".pgdata" / "postmaster.pid").exists():
-            self.make("db-stop")
-
-
-GIT_IDENTITY = ["-c", "user.name=Template Tests", "-c", "user.email=template-tests@example.com"]
-
-
-def git(*args, cwd):
-    return run(["git", *GIT_IDENTITY, *args], cwd=cwd)
-
-
-def commit_and_clone(project, destination):
-    """Commit ``project`` (what .gitignore lets through) and clone it: a team's first checkout."""
-    git("init", "--quiet", "--initial-branch=main", cwd=project)
-    git("add", "--all", cwd=project)
-    git("commit", "--quiet", "--message", "Bake", cwd=project)
-    git("clone", "--quiet", str(project), str(destination), cwd=project.parent)
-    leftovers = run(["git", "status", "--porcelain", "--ignored"], cwd=destination).stdout
-    assert leftovers == "", f"a fresh clone has nothing untracked or ignored (no .env, no .venv):\n{leftovers}"
-    return destination
+# The fast tier (`make test-fast`: `pytest -m fast`), run on every change: how a bake is made and
+# what it says, the docs, and each bake's lint and deploy check. No baked suite, server or browser.
+FAST_MODULES = {
+    "test_hooks",
+    "test_frontend_answer",
+    "test_locks",
+    "test_no_trace",
+    "test_docs",
+    "test_one_mechanism",
+    "test_seam",
+    "test_baked_project",
+}
+# Work that takes minutes and is not one combination's group: started first, so that no worker is
+# left with a long test at the end while the other waits.
+LONG_FIRST = ("test_first_model", "test_upgrade")
 
 
 @pytest.fixture(scope="session")
@@ -176,11 +103,27 @@ def cloned(request, clonery):
 
 
 @pytest.fixture(scope="session")
+def strategy_bakes(tmp_path_factory):
+    """{strategy: path}: one bake of each strategy (STRATEGY_ANSWERS), not installed, for reading."""
+    root = tmp_path_factory.mktemp("strategy-bakes")
+    return {
+        strategy: bake(root / strategy, tenancy_strategy=strategy, **answers)
+        for strategy, answers in STRATEGY_ANSWERS.items()
+    }
+
+
+@pytest.fixture(scope="session")
 def runner_python(tmp_path_factory):
     """What actions/setup-python gives a job: a `python` (and pip) of its own on PATH."""
     location = tmp_path_factory.mktemp("runner-python")
     venv.EnvBuilder(with_pip=True).create(location)
     return location / "bin"
+
+
+@pytest.fixture
+def report(request):
+    """report(text): a line for the run's summary (figures a test measured), shown under xdist too."""
+    return lambda text: request.node.user_properties.append(("report", text))
 
 
 @pytest.fixture(scope="session")
@@ -191,6 +134,48 @@ def chromium():
             f"No Chromium at {path}: install one (apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_EXECUTABLE"
         )
     return path
+
+
+# A test of one combination's session bake or clone: its only parameter is the combination.
+COMBINATION_TEST = re.compile(r"\[(" + "|".join(COMBINATION_IDS) + r")\]$")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] in FAST_MODULES:
+            item.add_marker(pytest.mark.fast)
+    items.sort(key=lambda item: item.module.__name__.rpartition(".")[2] not in LONG_FIRST)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup, grouping by combination: each combination's tests run on one worker, as
+    one unit, the units with most tests first. (By the test's id, not the xdist_group mark, which
+    xdist 3.8 cannot apply on pytest 9.2: pytest-dev/pytest-xdist#1386.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # only when xdist runs the suite
+
+    class ByCombination(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            match = COMBINATION_TEST.search(nodeid)
+            return match[1] if match else nodeid
+
+    return ByCombination(config, log)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures tests reported (report fixture), after the run: load, timings, what ran."""
+    lines = [
+        text
+        for reports in terminalreporter.stats.values()
+        for test_report in reports
+        for name, text in getattr(test_report, "user_properties", ())
+        if name == "report" and getattr(test_report, "when", "call") == "call"
+    ]
+    if lines:
+        terminalreporter.section("what the tests measured")
+        for text in lines:
+            terminalreporter.write_line(text)
 
 
 def pytest_sessionfinish(session, exitstatus):

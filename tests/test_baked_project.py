@@ -6,7 +6,7 @@ its CI would. Its whole suite runs once, in its clean clone's CI (tests/test_cle
 
 import pytest
 
-from .conftest import ROUTINGS, STRATEGIES, bake, run
+from .support import BAKES, ROUTINGS, STRATEGIES, bake, run
 
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -34,7 +34,7 @@ NAMED_BAKES = [
     for turn, strategy in enumerate(STRATEGIES)
 ]
 # Whose installed .venv checks the named bakes of a strategy (one strategy, one set of dependencies).
-TOOLS = {"schema": ("schema", "subdomain"), "rls": ("rls", "header")}
+TOOLS_ROUTING = dict(BAKES)
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ TOOLS = {"schema": ("schema", "subdomain"), "rls": ("rls", "header")}
 def test_any_project_name_passes_lint_and_has_its_migrations(tmp_path, bakery, name, strategy, routing):
     """A bake under another name, checked with an installed bake's tools: manage.py puts its own
     folder first on sys.path, so the named bake's config and package are the ones imported."""
-    tools = bakery(*TOOLS[strategy])
+    tools = bakery(strategy, TOOLS_ROUTING[strategy])
     project = bake(tmp_path, project_name=name, tenancy_strategy=strategy, tenant_routing=routing)
     run([tools.tool("ruff"), "check", "."], cwd=project)
     run([tools.tool("ruff"), "format", "--check", "."], cwd=project)

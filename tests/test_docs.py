@@ -16,13 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TEMPLATE, bake, tracked_files
+from .support import STRATEGY_ANSWERS, TEMPLATE, bake, tracked_files
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
-BAKES = {
-    "schema": {"tenant_routing": "subdomain", "frontend": "react"},
-    "rls": {"tenant_routing": "header", "frontend": "none"},
-}
 OTHER = {"schema": "rls", "rls": "schema"}
 COMPARISON_PAGE = "docs/the-other-strategy.md"
 # A docs page named in a bake's files: `docs/ci-cd.md`, `docs/decisions/request-logs.md`
@@ -140,21 +136,13 @@ def template_traces(project):
     return traces
 
 
-@pytest.fixture(scope="module")
-def strategy_bakes(tmp_path_factory):
-    root = tmp_path_factory.mktemp("docs")
-    return {
-        strategy: bake(root / strategy, tenancy_strategy=strategy, **answers) for strategy, answers in BAKES.items()
-    }
-
-
 def test_the_template_site_builds_strict(tmp_path):
     site = build_site(TEMPLATE, tmp_path / "site")
     for page in ("request-flow", "adding-a-model", "schema-strategy", "rls-strategy", "pitfalls"):
         assert (site / page / "index.html").is_file(), f"the template's site has no {page} page"
 
 
-@pytest.mark.parametrize("strategy", sorted(BAKES))
+@pytest.mark.parametrize("strategy", sorted(STRATEGY_ANSWERS))
 def test_a_bake_builds_its_own_docs_strict(strategy_bakes, strategy, tmp_path):
     project = strategy_bakes[strategy]
     build_site(project, tmp_path / "site")
@@ -162,7 +150,7 @@ def test_a_bake_builds_its_own_docs_strict(strategy_bakes, strategy, tmp_path):
     assert (project / "docs" / f"{strategy}-strategy.md").is_file()
     assert not (project / "docs" / f"{OTHER[strategy]}-strategy.md").exists()
     assert not (project / "docs" / "schema-or-rls.md").exists(), "the comparison ships as the-other-strategy.md"
-    assert (project / "docs" / "frontend.md").exists() == (BAKES[strategy]["frontend"] == "react")
+    assert (project / "docs" / "frontend.md").exists() == (STRATEGY_ANSWERS[strategy]["frontend"] == "react")
     leftovers = [
         path.relative_to(project).as_posix()
         for path in sorted((project / "docs").rglob("*.md"))
@@ -182,7 +170,7 @@ def test_a_bake_builds_its_own_docs_strict(strategy_bakes, strategy, tmp_path):
     )
 
 
-@pytest.mark.parametrize("strategy", sorted(BAKES))
+@pytest.mark.parametrize("strategy", sorted(STRATEGY_ANSWERS))
 def test_every_docs_reference_in_a_bake_resolves_inside_it(strategy_bakes, strategy):
     broken = broken_references(strategy_bakes[strategy])
     assert not broken, (
@@ -207,8 +195,9 @@ def test_the_reference_check_catches_a_missing_page_and_the_template_wording(tmp
 def every_bake(strategy_bakes, tmp_path_factory):
     """A bake of each strategy with each front-end answer: the two above and their two others."""
     root = tmp_path_factory.mktemp("answers")
-    bakes = {(strategy, BAKES[strategy]["frontend"]): project for strategy, project in strategy_bakes.items()}
-    for strategy, answers in BAKES.items():
+    bakes = {}
+    for strategy, answers in STRATEGY_ANSWERS.items():
+        bakes[strategy, answers["frontend"]] = strategy_bakes[strategy]
         frontend = "none" if answers["frontend"] == "react" else "react"
         bakes[strategy, frontend] = bake(
             root / f"{strategy}-{frontend}",
@@ -219,7 +208,8 @@ def every_bake(strategy_bakes, tmp_path_factory):
     return bakes
 
 
-@pytest.mark.parametrize(("strategy", "frontend"), [(s, f) for s in sorted(BAKES) for f in ("react", "none")])
+@pytest.mark.parametrize("frontend", ["react", "none"])
+@pytest.mark.parametrize("strategy", sorted(STRATEGY_ANSWERS))
 def test_a_bake_speaks_as_its_own_project(every_bake, strategy, frontend):
     traces = template_traces(every_bake[strategy, frontend])
     assert not traces, (

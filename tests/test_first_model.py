@@ -15,9 +15,8 @@ import re
 
 import pytest
 
-from .conftest import SLUG, BakedProject, bake, run
+from .support import BAKES, SLUG, BakedProject, bake, run
 
-BAKES = [("schema", "subdomain"), ("rls", "header")]
 DOC = "docs/adding-a-model.md"
 BLOCK = re.compile(r"^```(?P<language>\w+)\n(?P<code>.*?)^```$", re.DOTALL | re.MULTILINE)
 FILE_LINE = re.compile(r"^# (?P<path>[\w/.-]+\.py)$")

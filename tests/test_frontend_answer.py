@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import COMBINATION_IDS, COMBINATIONS, SLUG, bake, run
+from .support import COMBINATION_IDS, COMBINATIONS, SLUG, bake, run
 from .test_baked_project import PRODUCTION_ENV
 
 CONTRACT_TESTS = ("tests/test_openapi.py", "tests/test_me.py", "tests/test_cors.py")

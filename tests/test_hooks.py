@@ -9,7 +9,7 @@ import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from .conftest import COMBINATION_IDS, COMBINATIONS, PROJECT_NAME, SLUG, TEMPLATE, bake, tracked_files
+from .support import COMBINATION_IDS, COMBINATIONS, PROJECT_NAME, SLUG, TEMPLATE, bake, tracked_files
 
 JINJA_LEFTOVER = re.compile(
     r"{{ ?cookiecutter|{%-? ?(if|for|endif|endfor|raw|endraw)\b|cookiecutter\.(project_|tenan|domain|description)"

@@ -4,7 +4,7 @@ import shutil
 import subprocess
 import sys
 
-from .conftest import TEMPLATE
+from .support import TEMPLATE
 
 
 def lock_check(template):

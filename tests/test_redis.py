@@ -12,11 +12,8 @@ import subprocess
 
 import pytest
 
-from .conftest import run
 from .ports import free_port, installed, serving
-
-# Both strategies: the cache keys carry the tenant differently in each (CACHE_KEY_FUNCTION).
-BAKES = [("schema", "subdomain"), ("rls", "header")]
+from .support import BAKE_IDS, BAKES, run
 
 
 @pytest.fixture
@@ -31,7 +28,8 @@ def redis_port(tmp_path):
         yield port
 
 
-@pytest.fixture(params=BAKES, ids=[f"{strategy}-{routing}" for strategy, routing in BAKES])
+# Both strategies: the cache keys carry the tenant differently in each (CACHE_KEY_FUNCTION).
+@pytest.fixture(params=BAKES, ids=BAKE_IDS)
 def baked_for_redis(request, bakery):
     return bakery(*request.param)
 

@@ -9,7 +9,7 @@ import ast
 
 import pytest
 
-from .conftest import SLUG, TEMPLATE, bake
+from .support import SLUG, TEMPLATE
 
 TEMPLATE_PROJECT = TEMPLATE / "{{cookiecutter.project_slug}}"
 # Each module written once per strategy that shared code calls: {name: its parameters as
@@ -27,15 +27,6 @@ SEAM = {
     "bootstrap": {"bootstrap_steps": ""},
     "diagnostics": {"isolation_violations": "", "readiness_checks": ""},
 }
-
-
-@pytest.fixture(scope="module")
-def strategy_bakes(tmp_path_factory):
-    root = tmp_path_factory.mktemp("seam")
-    return {
-        strategy: bake(root / strategy, tenancy_strategy=strategy, tenant_routing="header", frontend="none")
-        for strategy in ("schema", "rls")
-    }
 
 
 def offered(path):

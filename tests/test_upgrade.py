@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PROJECT_NAME, SLUG, TEMPLATE, BakedProject, git, run
 from .github_actions import Runner
+from .support import PROJECT_NAME, SLUG, TEMPLATE, BakedProject, git, run
 from .test_baked_project import PRODUCTION_ENV
 
 PROJECT_TEMPLATE = "{{cookiecutter.project_slug}}"
@@ -103,9 +103,12 @@ def test_a_plain_bake_records_what_cruft_needs_and_cruft_check_passes(template, 
 
 
 @pytest.mark.parametrize("strategy", ["schema", "rls"])
-def test_cruft_update_brings_exactly_the_template_changes_and_keeps_the_teams(template, tmp_path, strategy, capsys):
-    (tmp_path / "out").mkdir()
-    project = bake_and_commit(template, tmp_path / "out", strategy)
+def test_cruft_update_brings_exactly_the_template_changes_and_keeps_the_teams(template, bakery_root, strategy, report):
+    # Outside pytest's temporary folder, which another worker's pytest session may close to the
+    # embedded PostgreSQL's system user while this project's server runs (see bakery_root).
+    out = bakery_root / f"upgrade-{strategy}"
+    out.mkdir()
+    project = bake_and_commit(template, out, strategy)
     baked = BakedProject(project, strategy, "header")
     package = project / SLUG
     try:
@@ -186,11 +189,10 @@ def test_cruft_update_brings_exactly_the_template_changes_and_keeps_the_teams(te
         baked.manage("check")
         baked.manage("makemigrations", "--check", "--dry-run", env=PRODUCTION_ENV)
         assert "Project's cruft is up to date" in cruft("check", cwd=project).stdout
-        with capsys.disabled():
-            print(
-                f"\n{strategy} cruft update changed: {sorted(expected)}; kept the team's views.py, models.py, "
-                f"{migrations[0]}, reports.py"
-            )
+        report(
+            f"{strategy} cruft update changed: {sorted(expected)}; kept the team's views.py, models.py, "
+            f"{migrations[0]}, reports.py"
+        )
     finally:
         baked.stop_database()
 
