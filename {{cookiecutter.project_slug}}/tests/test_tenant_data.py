@@ -30,7 +30,7 @@ from {{ cookiecutter.project_slug }}.tenancy.transfer import media_names
 
 from .support import manage_py
 
-MEDIA = {"reports/2024.txt": b"acme-secret report", "photos/deep/logo.bin": bytes(range(256))}
+MEDIA = {"reports/2024.csv": b"acme-secret report", "photos/deep/logo.bin": bytes(range(256))}
 
 
 @tenant_task(name="tests.tenant_data.reminder")
@@ -184,7 +184,7 @@ def test_a_damaged_media_file_is_refused(acme_with_media, tmp_path):
     call_command("export_tenant", "acme", "--output", str(archive), stderr=io.StringIO())
     with zipfile.ZipFile(archive) as source:
         entries = {name: source.read(name) for name in source.namelist()}
-    entries["media/reports/2024.txt"] = b"tampered"
+    entries["media/reports/2024.csv"] = b"tampered"
     with zipfile.ZipFile(archive, "w") as target:
         for name, content in entries.items():
             target.writestr(name, content)
@@ -224,10 +224,10 @@ def test_the_proof_names_a_media_file_put_back_after_the_deletion(acme_with_medi
     trace = delete_tenant(doomed_tenant(tmp_path, "doomed").slug)
     assert not [str(check) for check in verify_erased(trace) if check.remaining]
     os.makedirs(os.path.join(trace.media_folder, "late"))
-    with open(os.path.join(trace.media_folder, "late", "upload.txt"), "wb") as file:
+    with open(os.path.join(trace.media_folder, "late", "upload.bin"), "wb") as file:
         file.write(b"written by a request still running")
     left = {check.name: check.remaining for check in verify_erased(trace) if check.remaining}
-    assert left == {f"media folder {trace.media_folder}": ["1 file(s): late/upload.txt"]}
+    assert left == {f"media folder {trace.media_folder}": ["1 file(s): late/upload.bin"]}
 
 
 def test_delete_tenant_fails_naming_a_job_queued_while_it_ran(acme_with_media, tmp_path):
