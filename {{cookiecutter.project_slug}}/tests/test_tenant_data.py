@@ -41,7 +41,7 @@ def reminder():
 @pytest.fixture
 def media_root(settings, tmp_path):
     """The test's own MEDIA_ROOT, read by fresh storages: STORAGES "changed" makes Django build them
-    again (django-tenants' storage keeps the root it first read), now and when the settings are restored."""
+    again (a storage may keep the root it first read), now and when the settings are restored."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {**settings.STORAGES}
     return tmp_path / "media"
