@@ -98,8 +98,7 @@ def media_of(tenant):
 
 def test_an_archive_round_trip_gives_equal_rows_media_and_members(acme_with_media, tmp_path):
     acme = acme_with_media
-    archive = tmp_path / "acme.zip"
-    call_command("export_tenant", "acme", "--output", str(archive), stderr=io.StringIO())
+    archive = acme_archive(tmp_path)
     source_before = rows_with_ids(acme.tenant)
 
     report = output_of("import_tenant", "acme2", str(archive))
@@ -142,14 +141,22 @@ def test_import_refuses_a_taken_or_bad_slug(data, acme, tmp_path, media_root):
     assert "already taken" in result.stderr
 
 
-def corrupt(archive, edit):
-    """The archive rewritten with its data.json passed through ``edit``."""
-    with zipfile.ZipFile(archive) as source:
-        entries = {name: source.read(name) for name in source.namelist()}
-    entries["data.json"] = json.dumps(edit(json.loads(entries["data.json"]))).encode()
-    with zipfile.ZipFile(archive, "w") as target:
-        for name, content in entries.items():
-            target.writestr(name, content)
+def acme_archive(tmp_path, edit=None):
+    """acme exported as an archive, its entries ({name: bytes}) passed through ``edit`` if given."""
+    archive = tmp_path / "acme.zip"
+    call_command("export_tenant", "acme", "--output", str(archive), stderr=io.StringIO())
+    if edit is not None:
+        with zipfile.ZipFile(archive) as source:
+            entries = {name: source.read(name) for name in source.namelist()}
+        edit(entries)
+        with zipfile.ZipFile(archive, "w") as target:
+            for name, content in entries.items():
+                target.writestr(name, content)
+    return archive
+
+
+def corrupt_rows(entries):
+    entries["data.json"] = json.dumps(point_a_child_nowhere(json.loads(entries["data.json"]))).encode()
 
 
 def point_a_child_nowhere(rows):
@@ -164,9 +171,7 @@ def point_a_child_nowhere(rows):
 
 
 def test_a_failed_import_leaves_nothing_behind(acme_with_media, tmp_path, media_root):
-    archive = tmp_path / "acme.zip"
-    call_command("export_tenant", "acme", "--output", str(archive), stderr=io.StringIO())
-    corrupt(archive, point_a_child_nowhere)
+    archive = acme_archive(tmp_path, corrupt_rows)
     with pytest.raises(CommandError, match="987654321"):
         call_command("import_tenant", "acme3", str(archive))
     assert not Tenant.objects.filter(slug="acme3").exists()
@@ -180,14 +185,7 @@ def test_a_failed_import_leaves_nothing_behind(acme_with_media, tmp_path, media_
 
 
 def test_a_damaged_media_file_is_refused(acme_with_media, tmp_path):
-    archive = tmp_path / "acme.zip"
-    call_command("export_tenant", "acme", "--output", str(archive), stderr=io.StringIO())
-    with zipfile.ZipFile(archive) as source:
-        entries = {name: source.read(name) for name in source.namelist()}
-    entries["media/reports/2024.csv"] = b"tampered"
-    with zipfile.ZipFile(archive, "w") as target:
-        for name, content in entries.items():
-            target.writestr(name, content)
+    archive = acme_archive(tmp_path, lambda entries: entries.update({"media/reports/2024.csv": b"tampered"}))
     with pytest.raises(CommandError, match="damaged"):
         call_command("import_tenant", "acme3", str(archive))
     assert not Tenant.objects.filter(slug="acme3").exists()
@@ -195,9 +193,7 @@ def test_a_damaged_media_file_is_refused(acme_with_media, tmp_path):
 
 def doomed_tenant(tmp_path, slug):
     """A copy of acme (rows, media, members) with a cache entry, a queued job and a place in the process's cache."""
-    archive = tmp_path / "acme.zip"
-    call_command("export_tenant", "acme", "--output", str(archive), stderr=io.StringIO())
-    call_command("import_tenant", slug, str(archive), stdout=io.StringIO())
+    call_command("import_tenant", slug, str(acme_archive(tmp_path)), stdout=io.StringIO())
     tenant = Tenant.objects.get(slug=slug)
     with tenant_context(tenant):
         cache.set("dashboard", f"{slug}-secret", 600)
