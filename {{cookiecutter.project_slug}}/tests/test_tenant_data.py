@@ -14,6 +14,7 @@ import zipfile
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -182,6 +183,18 @@ def test_a_failed_import_leaves_nothing_behind(acme_with_media, tmp_path, media_
     with pytest.raises(CommandError, match="not a file that export_tenant wrote"):
         call_command("import_tenant", "acme3", str(truncated))
     assert not Tenant.objects.filter(slug="acme3").exists()
+
+
+def test_members_with_no_user_here_are_named_not_created(data, tmp_path, media_root):
+    def add_a_member(entries):
+        manifest = json.loads(entries["manifest.json"])
+        manifest["members"].append({"email": "left@example.test", "role": "member"})
+        entries["manifest.json"] = json.dumps(manifest).encode()
+
+    report = output_of("import_tenant", "acme4", str(acme_archive(tmp_path, add_a_member)))
+    assert "not members (no user with that email here; invite them): left@example.test" in report
+    assert not get_user_model().objects.filter(email="left@example.test").exists()
+    assert Membership.objects.filter(tenant__slug="acme4").count() == 1  # acme's owner
 
 
 def test_a_damaged_media_file_is_refused(acme_with_media, tmp_path):

@@ -18,6 +18,7 @@ import json
 import posixpath
 import zipfile
 
+from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
@@ -113,7 +114,7 @@ def read_export(path):
     try:
         if not zipfile.is_zipfile(path):
             with open(path, encoding="utf-8") as file:
-                return file.read(), {}, {}
+                return file.read(), {"members": []}, {}
         with zipfile.ZipFile(path) as archive:
             manifest = json.loads(archive.read("manifest.json"))
             if manifest.get("format") != FORMAT:
@@ -122,6 +123,10 @@ def read_export(path):
             damaged = [name for name, content in media.items() if _digest(content) != manifest["media"][name]]
             if damaged:
                 raise TenantError(f"{path} is damaged: media file(s) {', '.join(damaged)} do not match the manifest.")
+            manifest["members"] = [(member["email"], member["role"]) for member in manifest["members"]]
+            unknown_roles = {role for _email, role in manifest["members"]} - set(Membership.Role.values)
+            if unknown_roles:
+                raise TenantError(f"{path} gives members roles this project does not have: {sorted(unknown_roles)}.")
             return archive.read("data.json").decode(), manifest, media
     except (OSError, KeyError, TypeError, AttributeError, ValueError, zipfile.BadZipFile) as exc:
         raise TenantError(
@@ -163,7 +168,7 @@ def import_tenant(slug, path, *, name=None, domain=None, owner_email=None, owner
                 owner_password=owner_password,
             )
             imported = Imported(tenant)
-            _add_members(imported, manifest.get("members", []))
+            _add_members(imported, manifest["members"])
             with isolation.tenant_context(tenant):
                 media_folder = default_storage.location
                 if default_storage.exists("") and any(media_names(default_storage)):
@@ -189,16 +194,14 @@ def _remove_media(folder):
 
 def _add_members(imported, members):
     """Memberships for the export's members who are users here (the owner given on the command line stays)."""
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
-    for member in members:
-        user = User.objects.filter(email__iexact=member["email"]).first()
+    for email, role in members:
+        user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            imported.members_not_found.append(member["email"])
+            imported.members_not_found.append(email)
             continue
-        Membership.objects.get_or_create(user=user, tenant=imported.tenant, defaults={"role": member["role"]})
-        imported.members.append(member["email"])
+        Membership.objects.get_or_create(user=user, tenant=imported.tenant, defaults={"role": role})
+        imported.members.append(email)
 
 
 def _write_media(media):
