@@ -40,15 +40,6 @@ def reminder():
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    """The test's own MEDIA_ROOT, read by fresh storages: STORAGES "changed" makes Django build them
-    again (a storage may keep the root it first read), now and when the settings are restored."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.STORAGES = {**settings.STORAGES}
-    return tmp_path / "media"
-
-
-@pytest.fixture
 def acme_with_media(data, acme, media_root):
     with tenant_context(acme.tenant):
         for name, content in MEDIA.items():
@@ -97,10 +88,10 @@ def media_of(tenant):
         return {name: default_storage.open(name, "rb").read() for name in media_names(default_storage)}
 
 
-def test_an_archive_round_trip_gives_equal_rows_media_and_members(acme_with_media, tmp_path):
+def test_an_archive_round_trip_gives_equal_rows_media_and_members(acme_with_media, globex, tmp_path):
     acme = acme_with_media
     archive = acme_archive(tmp_path)
-    source_before = rows_with_ids(acme.tenant)
+    source_before, other_before = rows_with_ids(acme.tenant), rows_with_ids(globex.tenant)
 
     report = output_of("import_tenant", "acme2", str(archive))
 
@@ -112,10 +103,11 @@ def test_an_archive_round_trip_gives_equal_rows_media_and_members(acme_with_medi
     assert copy.name == acme.tenant.name
     assert Membership.objects.get(tenant=copy, user=acme.owner).role == Membership.Role.OWNER
     assert "Imported tenant acme2" in report
-    # New ids, and the source untouched: the same rows with the same ids.
+    # New ids, and the source and every other tenant untouched: the same rows with the same ids.
     source_ids, copied_ids = ids_of(acme.tenant), ids_of(copy)
     assert all(not source_ids[label] & copied_ids[label] for label in source_ids)
     assert rows_with_ids(acme.tenant) == source_before
+    assert rows_with_ids(globex.tenant) == other_before
 
 
 def test_a_json_export_imports_too(data, globex, tmp_path, media_root):
