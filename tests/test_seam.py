@@ -14,7 +14,8 @@ from .support import SLUG, TEMPLATE
 TEMPLATE_PROJECT = TEMPLATE / "{{cookiecutter.project_slug}}"
 # Each module written once per strategy that shared code calls: {name: its parameters as
 # written, or None for a constant}. tenancy/isolation.py is the request path and a tenant's
-# lifecycle; bootstrap.py and diagnostics.py prepare a database and prove it isolates.
+# lifecycle; bootstrap.py and diagnostics.py prepare a database and prove it isolates;
+# leftovers.py finds what a deleted tenant left in the database (tenancy/erasure.py's proof).
 SEAM = {
     "isolation": {
         "RESERVED_SLUGS": None,
@@ -26,6 +27,7 @@ SEAM = {
     },
     "bootstrap": {"bootstrap_steps": ""},
     "diagnostics": {"isolation_violations": "", "readiness_checks": ""},
+    "leftovers": {"leftover_data": "tenant"},
 }
 
 

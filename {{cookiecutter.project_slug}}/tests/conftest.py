@@ -136,6 +136,15 @@ class CommittedTenant:
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """The test's own MEDIA_ROOT, read by fresh storages: STORAGES "changed" makes Django build them
+    again (a storage may keep the root it first read), now and when the settings are restored."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {**settings.STORAGES}
+    return tmp_path / "media"
+
+
+@pytest.fixture
 def api(db):
     """api(slug, user=None): a client that names tenant ``slug`` and signs in with a real token."""
 

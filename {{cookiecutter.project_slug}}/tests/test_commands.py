@@ -10,7 +10,7 @@ from {{ cookiecutter.project_slug }}.tenancy.models import Domain, Membership, T
 
 from .support import manage_py
 
-CONTRACT_COMMANDS = ("bootstrap", "create_tenant", "list_tenants", "delete_tenant", "check_tenancy")
+CONTRACT_COMMANDS = ("bootstrap", "create_tenant", "list_tenants", "delete_tenant", "check_tenancy", "import_tenant")
 
 
 def database_snapshot():

@@ -292,14 +292,13 @@ def test_cache_entries_are_per_tenant(acme, globex):
         assert cache.get("greeting") == "acme-secret"
 
 
-def test_uploaded_files_are_per_tenant(acme, globex, settings, tmp_path):
+def test_uploaded_files_are_per_tenant(acme, globex, media_root):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    settings.MEDIA_ROOT = str(tmp_path)
     with tenant_context(acme.tenant):
         name = default_storage.save("report.txt", ContentFile(b"acme-secret"))
         assert default_storage.exists(name)
     with tenant_context(globex.tenant):
         assert not default_storage.exists(name)
-    assert (tmp_path / "acme" / name).read_bytes() == b"acme-secret"
+    assert (media_root / "acme" / name).read_bytes() == b"acme-secret"

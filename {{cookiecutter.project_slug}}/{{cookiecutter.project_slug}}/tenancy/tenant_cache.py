@@ -37,3 +37,9 @@ def get_or_load(key, load):
 def clear(**_signal_kwargs):
     with _lock:
         _entries.clear()
+
+
+def holds(tenant_pk):
+    """Whether this process still has the tenant ``tenant_pk`` cached (delete_tenant's proof asks)."""
+    with _lock:
+        return any(getattr(value, "pk", None) == tenant_pk for _expires, value in _entries.values())
