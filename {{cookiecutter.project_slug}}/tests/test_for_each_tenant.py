@@ -38,7 +38,7 @@ LEAK = (
     "from {{ cookiecutter.project_slug }}.tenancy.isolation import current_tenant; "
     "slug = current_tenant().slug; "
     "cursor = connection.cursor(); "
-    "cursor.execute(\"SELECT current_setting('app.leak', true), to_regclass('pg_temp.leak') IS NOT NULL\"); "
+    "cursor.execute(\"SELECT coalesce(current_setting('app.leak', true), ''), to_regclass('pg_temp.leak') IS NOT NULL\"); "
     "names = sorted(Project.objects.values_list('name', flat=True)); "
     "print(slug, 'found', cursor.fetchone(), names, f'pid={os.getpid()}'); "
     "cursor.execute('SET app.leak = %s', [slug]); "
@@ -112,8 +112,8 @@ def test_nothing_of_one_tenants_session_reaches_the_next_in_the_same_worker(comm
     acme, globex = json_lines(done.stdout)
     assert acme["stdout"].split("pid=")[1] == globex["stdout"].split("pid=")[1]  # one worker ran both
     # No setting, no temporary table of acme's session; globex's own rows only.
-    assert "globex found (None, False) ['globex-committed-project'] pid=" in globex["stdout"]
-    assert "acme found (None, False) ['acme-committed-project'] pid=" in acme["stdout"]
+    assert "globex found ('', False) ['globex-committed-project'] pid=" in globex["stdout"]
+    assert "acme found ('', False) ['acme-committed-project'] pid=" in acme["stdout"]
 
 
 def test_own_transactions_runs_the_command_in_autocommit_inside_its_tenant(committed):

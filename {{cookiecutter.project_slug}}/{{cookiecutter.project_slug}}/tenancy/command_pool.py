@@ -6,12 +6,15 @@ run, the database connections closed after it (no session setting, temporary tab
 plan or catalog cache reaches the next tenant) and the per-process caches cleared, each run's
 output captured at the file descriptors (prints, the command's own streams, child processes),
 and a failure reported for its tenant only. A worker that dies (``os._exit``, a crash) is
-reported for the tenant it was running, with what it had written, and replaced. Workers are
-started with 'spawn': nothing of this process (its connections, its threads) is inherited.
+reported for the tenant it was running, with what it had written, and replaced.
 
-Importing this module needs no Django setup: a new worker imports it to find serve().
+Workers are forked from multiprocessing's fork server, a process started afresh (nothing of
+this one, no connection, no thread, is inherited) that sets Django up once, before any
+connection is opened (tenancy/worker_setup.py): a worker, the first or a replacement, starts
+in milliseconds instead of a Django start-up. Importing this module needs no Django setup.
 """
 
+import itertools
 import multiprocessing
 import os
 import sys
@@ -22,30 +25,45 @@ from collections import deque
 from multiprocessing.connection import wait
 from pathlib import Path
 
+# Tenants sent ahead to each worker: the next one is waiting when it finishes one.
+SENT_AHEAD = 2
+# A worker's database sessions are reset between tenants and replaced after this many: a
+# session keeps the catalog entries of every schema it touched (about 50 kB each).
+NEW_SESSIONS_EVERY = 100
+READY = "ready"
+
+
+class WorkerStartFailed(Exception):
+    """A worker process died before it could run a tenant: no tenant can run."""
+
 
 def run_all(slugs, command_name, command_args, *, processes, atomic, environment):
     """Each tenant's result (tenant, exit_code, stdout, stderr, seconds), in the order of ``slugs``,
     each as soon as it and those before it are done."""
     pending = deque(enumerate(slugs))
     done, next_index = {}, 0
+    # The fork server takes this process's environment when it starts, with the first worker.
+    os.environ.update(environment)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([f"{__package__}.worker_setup"])
     with tempfile.TemporaryDirectory(prefix="for_each_tenant-") as folder:
         workers, started = [], 0
         try:
             while next_index < len(slugs):
                 while pending and len(workers) < processes:
-                    workers.append(Worker(Path(folder) / str(started), environment))
+                    workers.append(Worker(context, Path(folder) / str(started)))
                     started += 1
                 for worker in workers:
-                    if worker.running is None and pending:
-                        worker.start(*pending.popleft(), command_name, command_args, atomic)
-                busy = [worker for worker in workers if worker.running is not None]
+                    while pending and len(worker.sent) < SENT_AHEAD:
+                        worker.send(*pending.popleft(), command_name, command_args, atomic)
+                busy = [worker for worker in workers if worker.sent]
                 wait([handle for worker in busy for handle in (worker.connection, worker.process.sentinel)])
                 for worker in busy:
-                    finished = worker.finished()
-                    if finished is not None:
-                        done[finished[0]] = finished[1]
-                    if not worker.process.is_alive() and worker.running is None:
+                    done.update(worker.collect())
+                    if not worker.alive:
+                        pending.extendleft(reversed(worker.unstarted()))
                         workers.remove(worker)
+                        worker.stop()
                 while next_index in done:
                     yield done.pop(next_index)
                     next_index += 1
@@ -55,42 +73,62 @@ def run_all(slugs, command_name, command_args, *, processes, atomic, environment
 
 
 class Worker:
-    """One worker process, the tenant it is running (or None), and the files its output goes to."""
+    """One worker process, the tenants sent to it and not yet answered, and its output files."""
 
-    def __init__(self, output_prefix, environment):
-        context = multiprocessing.get_context("spawn")
+    def __init__(self, context, output_prefix):
         self.connection, child_end = context.Pipe()
         self.outputs = (f"{output_prefix}.out", f"{output_prefix}.err")
-        self.process = context.Process(target=serve, args=(child_end, self.outputs, environment), daemon=True)
+        self.process = context.Process(target=serve, args=(child_end, self.outputs), daemon=True)
         self.process.start()
         child_end.close()
-        self.running = None  # (index, slug, started)
+        self.sent = deque()  # (index, slug, sent at), in the order sent: the first is running
+        self.ready = False  # until it has set Django up
+        self.alive = True
 
-    def start(self, index, slug, command_name, command_args, atomic):
-        self.running = (index, slug, time.monotonic())
-        self.connection.send((slug, command_name, command_args, atomic))
+    def send(self, index, slug, command_name, command_args, atomic):
+        self.sent.append((index, slug, time.monotonic()))
+        try:
+            self.connection.send((slug, command_name, command_args, atomic))
+        except OSError:
+            pass  # it has died: collect() reports its running tenant and hands the others on
 
-    def finished(self):
-        """(index, result) when the tenant it was running is done, by an answer or by its death."""
-        if self.connection.poll():
+    def collect(self):
+        """{index: result} of the tenants it has finished; if it has died, its running tenant's too."""
+        alive = self.process.is_alive()  # before reading: a dead worker's answers are all in the pipe
+        finished = {}
+        while self.sent and self.connection.poll():
             try:
-                result = self.connection.recv()
-            except EOFError:
+                message = self.connection.recv()
+            except (EOFError, ConnectionResetError):
                 self.process.join()  # its end of the pipe closed: it is dying
-            else:
-                index, self.running = self.running[0], None
-                return index, result
-        if self.process.is_alive():
-            return None
-        index, slug, started = self.running
-        self.running = None
-        exit_code = self.process.exitcode or 1  # ended without an answer: never a success
-        stdout, stderr = (read_text(path) for path in self.outputs)
-        stderr += (
-            f"for_each_tenant: the worker process running {slug} died (exit {self.process.exitcode}) "
-            "before the command ended; its transaction was not committed. The other tenants ran in a new worker.\n"
-        )
-        return index, result_of(slug, exit_code, stdout, stderr, started)
+                alive = False
+                break
+            if message == READY:
+                self.ready = True
+                continue
+            finished[self.sent.popleft()[0]] = message
+        if alive:
+            return finished
+        self.process.join()
+        self.alive = False
+        if self.sent:
+            index, slug, started = self.sent.popleft()
+            stdout, stderr = (read_text(path) for path in self.outputs)
+            if not self.ready:
+                raise WorkerStartFailed(f"{stdout}{stderr}".strip() or f"exit {self.process.exitcode}")
+            stderr += (
+                f"for_each_tenant: the worker process running {slug} died (exit {self.process.exitcode}) "
+                "before the command ended; its transaction was not committed. The tenants after it run in a new worker.\n"
+            )
+            # Ended without an answer: never a success.
+            finished[index] = result_of(slug, self.process.exitcode or 1, stdout, stderr, started)
+        return finished
+
+    def unstarted(self):
+        """The tenants sent to a dead worker that it never started, to send to another."""
+        waiting = [(index, slug) for index, slug, _sent in self.sent]
+        self.sent.clear()
+        return waiting
 
     def stop(self):
         if self.process.is_alive():
@@ -120,16 +158,16 @@ def result_of(slug, exit_code, stdout, stderr, started):
 # --- in a worker process ------------------------------------------------------------------
 
 
-def serve(connection, outputs, environment):
-    """A worker's life: set Django up once, then run each tenant it is sent until told to stop."""
-    os.environ.update(environment)
+def serve(connection, outputs):
+    """A worker's life: run each tenant it is sent until told to stop."""
     redirect_output(outputs)  # before setup: an error there is its first tenant's output
     import django
 
-    django.setup()
+    django.setup()  # done in the fork server already, unless that failed: then its error, here
     from .command_runs import run_in_tenant
 
-    while True:
+    connection.send(READY)
+    for count in itertools.count(1):
         try:
             task = connection.recv()
         except EOFError:
@@ -139,7 +177,10 @@ def serve(connection, outputs, environment):
         slug, command_name, command_args, atomic = task
         redirect_output(outputs)
         started = time.monotonic()
-        exit_code = run_captured(run_in_tenant, slug, command_name, command_args, atomic=atomic)
+        new_sessions = count % NEW_SESSIONS_EVERY == 0
+        exit_code = run_captured(
+            run_in_tenant, slug, command_name, command_args, atomic=atomic, new_sessions=new_sessions
+        )
         sys.stdout.flush()
         sys.stderr.flush()
         stdout, stderr = (read_text(path) for path in outputs)

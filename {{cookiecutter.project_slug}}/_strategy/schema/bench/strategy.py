@@ -51,3 +51,18 @@ def measures(env, *, phase, fresh, ratio):
         )
     )
     return rows
+
+
+def fleet_measures(ran, *, manage, command, ratio):
+    """for_each_tenant against django-tenants' all_tenants_command: one process, every schema in turn."""
+    seconds, output = manage("all_tenants_command", "--no-public", *command, env=ran["env"])
+    tenants = output.count("Applying command to: ")
+    per_tenant = seconds / tenants
+    return [
+        (
+            f"for_each_tenant, {ran['tenants']} tenants, --parallel 2 / django-tenants' all_tenants_command",
+            ratio(ran["every_s"] / ran["tenants"], per_tenant),
+            f"per tenant: {ran['every_s'] * 1000 / ran['tenants']:.0f} vs {per_tenant * 1000:.0f} ms "
+            f"(all_tenants_command: {tenants} schemas in {seconds:.1f} s, one process, no isolation between them)",
+        )
+    ]

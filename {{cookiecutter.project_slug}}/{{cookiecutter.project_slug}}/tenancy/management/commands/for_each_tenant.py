@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError
 
-from {{ cookiecutter.project_slug }}.tenancy.command_pool import run_all
+from {{ cookiecutter.project_slug }}.tenancy.command_pool import WorkerStartFailed, run_all
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 
 
@@ -47,10 +47,13 @@ class Command(BaseCommand):
             environment=worker_environment(),
         )
         failed = []
-        for result in results:  # in the order of slugs, each as soon as it and those before it end
-            self.report(result, as_json=as_json)
-            if result["exit_code"] != 0:
-                failed.append(result["tenant"])
+        try:
+            for result in results:  # in the order of slugs, each as soon as it and those before it end
+                self.report(result, as_json=as_json)
+                if result["exit_code"] != 0:
+                    failed.append(result["tenant"])
+        except WorkerStartFailed as error:
+            raise CommandError(f"A worker process could not start, so no tenant ran; its output:\n{error}") from error
         if failed:
             raise CommandError(f"{command_name} failed in {len(failed)} of {len(slugs)} tenant(s): {', '.join(failed)}")
         if not as_json:
