@@ -118,7 +118,7 @@ class Worker:
                 raise WorkerStartFailed(f"{stdout}{stderr}".strip() or f"exit {self.process.exitcode}")
             stderr += (
                 f"for_each_tenant: the worker process running {slug} died (exit {self.process.exitcode}) "
-                "before the command ended; its transaction was not committed. The tenants after it run in a new worker.\n"
+                "before the command ended; its transaction was not committed. The next tenants run in a new worker.\n"
             )
             # Ended without an answer: never a success.
             finished[index] = result_of(slug, self.process.exitcode or 1, stdout, stderr, started)
