@@ -38,11 +38,13 @@ LEAK = (
     "from {{ cookiecutter.project_slug }}.tenancy.isolation import current_tenant; "
     "slug = current_tenant().slug; "
     "cursor = connection.cursor(); "
-    "cursor.execute(\"SELECT coalesce(current_setting('app.leak', true), ''),\"\n"
-    "               \" to_regclass('pg_temp.leak') IS NOT NULL\")\n"
+    "cursor.execute('SHOW work_mem'); "
+    "work_mem = cursor.fetchone()[0]; "
+    "cursor.execute(\"SELECT to_regclass('pg_temp.leak') IS NOT NULL\"); "
+    "temporary = cursor.fetchone()[0]; "
     "names = sorted(Project.objects.values_list('name', flat=True)); "
-    "print(slug, 'found', cursor.fetchone(), names, f'pid={os.getpid()}'); "
-    "cursor.execute('SET app.leak = %s', [slug]); "
+    "print(slug, 'found', work_mem, temporary, names, f'pid={os.getpid()}'); "
+    "cursor.execute(\"SET work_mem = '7777kB'\"); "
     "cursor.execute('CREATE TEMPORARY TABLE leak (n int)')"
 )
 # A command that runs transactions of its own, in autocommit; it removes what it made.
@@ -112,9 +114,11 @@ def test_nothing_of_one_tenants_session_reaches_the_next_in_the_same_worker(comm
     assert done.returncode == 0, done.stdout + done.stderr
     acme, globex = json_lines(done.stdout)
     assert acme["stdout"].split("pid=")[1] == globex["stdout"].split("pid=")[1]  # one worker ran both
-    # No setting, no temporary table of acme's session; globex's own rows only.
-    assert "globex found ('', False) ['globex-committed-project'] pid=" in globex["stdout"]
-    assert "acme found ('', False) ['acme-committed-project'] pid=" in acme["stdout"]
+    # Not acme's setting nor its temporary table; globex's own rows only.
+    found = {result["tenant"]: result["stdout"].split(" found ")[1].split(" pid=")[0] for result in (acme, globex)}
+    assert found["globex"] == found["acme"].replace("acme", "globex"), found
+    assert found["globex"].endswith(" False ['globex-committed-project']")
+    assert "7777kB" not in found["globex"]
 
 
 def test_own_transactions_runs_the_command_in_autocommit_inside_its_tenant(committed):

@@ -28,7 +28,7 @@ from pathlib import Path
 # Tenants sent ahead to each worker: the next one is waiting when it finishes one.
 SENT_AHEAD = 2
 # A worker's database sessions are reset between tenants and replaced after this many: a
-# session keeps the catalog entries of every schema it touched (about 50 kB each).
+# session's catalog cache keeps what it touched, which a reset does not empty.
 NEW_SESSIONS_EVERY = 100
 READY = "ready"
 
