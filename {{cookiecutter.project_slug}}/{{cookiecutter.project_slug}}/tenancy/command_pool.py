@@ -1,12 +1,13 @@
 """for_each_tenant's pool: long-lived worker processes that each run the command for many
-tenants in turn, one Django start-up per worker instead of one per tenant.
+tenants in turn, instead of a Django start-up per tenant.
 
 What a process per tenant gave, each worker keeps: the tenant set by tenant_context() for each
-run, the database connections closed after it (no session setting, temporary table, prepared
-plan or catalog cache reaches the next tenant) and the per-process caches cleared, each run's
-output captured at the file descriptors (prints, the command's own streams, child processes),
-and a failure reported for its tenant only. A worker that dies (``os._exit``, a crash) is
-reported for the tenant it was running, with what it had written, and replaced.
+run, its database sessions reset after it (no session setting, temporary table, lock or
+prepared plan reaches the next tenant; tenancy/command_runs.py) and replaced every
+NEW_SESSIONS_EVERY tenants, the per-process caches emptied, each run's output captured at the
+file descriptors (prints, the command's own streams, child processes), and a failure reported
+for its tenant only. A worker that dies (``os._exit``, a crash) is reported for the tenant it
+was running, with what it had written, and replaced.
 
 Workers are forked from multiprocessing's fork server, a process started afresh (nothing of
 this one, no connection, no thread, is inherited) that sets Django up once, before any

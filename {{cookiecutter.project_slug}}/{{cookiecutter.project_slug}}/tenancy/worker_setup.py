@@ -3,4 +3,9 @@ no connection opened, so that each worker forked from it starts ready."""
 
 import django
 
-django.setup()
+try:
+    django.setup()
+except Exception:  # noqa: BLE001, S110 - reported where the user sees it, below
+    # Raised here, it would end the fork server with no word to the user. Each worker sets
+    # Django up again (a no-op after a success), and for_each_tenant reports that error.
+    pass
