@@ -24,6 +24,7 @@ SEAM = {
         "provision_tenant": "*, slug, name",
         "tenant_context": "tenant, using=DEFAULT_DB_ALIAS",
         "tenant_models": "",
+        "tenant_session": "tenant, using=DEFAULT_DB_ALIAS",
     },
     "bootstrap": {"bootstrap_steps": ""},
     "diagnostics": {"isolation_violations": "", "readiness_checks": ""},

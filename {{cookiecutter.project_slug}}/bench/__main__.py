@@ -3,7 +3,8 @@
 Every measure runs in processes of its own on a database of its own (``test_bench`` on the
 embedded server; DATABASE_URL must be unset), then one table is printed. docs/performance.md
 says what each number means and how it grows. Sizes: BENCH_CREATIONS (300), BENCH_SCHEMAS
-(1,000), BENCH_SECONDS (1, per load phase; 8 phases a side).
+(1,000), BENCH_FLEET (300, the tenants for_each_tenant runs in), BENCH_SECONDS (1, per load
+phase; 8 phases a side).
 """
 
 import http.client
@@ -234,6 +235,32 @@ def throughput(env, token, routing):
         server.wait(timeout=30)
 
 
+# --- a command in every tenant ------------------------------------------------------------
+
+# What each tenant runs: a count of its rows, a command that costs little but its start.
+FLEET_COMMAND = [
+    "shell",
+    "-c",
+    "from {{ cookiecutter.project_slug }}.projects.models import Project; print(Project.objects.count())",
+]
+
+
+def fleet(count):
+    """for_each_tenant --parallel 2 over ``count`` tenants, on a database of its own, against one
+    plain manage.py process running the same command once, in one tenant; and for_each_tenant
+    over that one tenant, its start-up (the command's process, then the workers')."""
+    env = fresh("bench_fleet")
+    phase("strategy_phases.many_tenants", env, BENCH_SCHEMAS=str(count))
+    manage("bootstrap", env=env)  # records the new schemas as checked
+    one, _ = manage("run_in_tenant", "many0", *FLEET_COMMAND, env=env)
+    first, _ = manage("for_each_tenant", "--tenants", "many0", *FLEET_COMMAND, env=env)
+    every, output = manage("for_each_tenant", "--parallel", "2", "--json", *FLEET_COMMAND, env=env)
+    ran = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    if len(ran) != count:
+        sys.exit(f"bench: for_each_tenant ran in {len(ran)} tenants, not {count}:\n{output}")
+    return {"tenants": count, "env": env, "one_s": one, "first_s": first, "every_s": every}
+
+
 # --- the table ----------------------------------------------------------------------------
 
 
@@ -300,6 +327,18 @@ def main():
     )
     ready = phase("phases.readiness", env)
     rows.append((f"readiness, {ready['tenants']} tenants (ms)", f"{ready['ready_ms']:.1f}", f"HTTP {ready['status']}"))
+
+    ran = fleet(int(os.environ.get("BENCH_FLEET", "300")))
+    each_more = (ran["every_s"] - ran["first_s"]) * 1000 / (ran["tenants"] - 1)
+    rows.append(
+        (
+            f"for_each_tenant, {ran['tenants']} tenants, --parallel 2 / one manage.py process",
+            ratio(ran["every_s"], ran["one_s"]),
+            f"{ran['every_s']:.1f} vs {ran['one_s']:.1f} s (a count of each tenant's projects); over one tenant "
+            f"{ran['first_s']:.1f} s, each tenant more {each_more:.1f} ms",
+        )
+    )
+    rows.extend(strategy.fleet_measures(ran, manage=manage, command=FLEET_COMMAND, ratio=ratio))
 
     width = max(len(row[0]) for row in rows)
     print(f"\nmake bench: {strategy.NAME} strategy, {routing} routing, {time.perf_counter() - started:.0f} s\n")

@@ -51,3 +51,20 @@ def measures(env, *, phase, fresh, ratio):
         )
     )
     return rows
+
+
+def fleet_measures(ran, *, manage, command, ratio):
+    """for_each_tenant against django-tenants' all_tenants_command: one process, every schema in
+    turn, with no reset between them."""
+    seconds, output = manage("all_tenants_command", "--no-public", *command, env=ran["env"])
+    tenants = output.count("Applying command to: ")
+    ours = (ran["every_s"] - ran["first_s"]) * 1000 / (ran["tenants"] - 1)
+    theirs = (seconds - ran["one_s"]) * 1000 / (tenants - 1)
+    return [
+        (
+            f"for_each_tenant, {ran['tenants']} tenants, --parallel 2 / django-tenants' all_tenants_command",
+            ratio(ran["every_s"] / ran["tenants"], seconds / tenants),
+            f"{ran['every_s']:.1f} vs {seconds:.1f} s ({tenants} schemas); each tenant more {ours:.1f} vs "
+            f"{theirs:.1f} ms; start-up {ran['first_s']:.1f} vs {ran['one_s']:.1f} s",
+        )
+    ]

