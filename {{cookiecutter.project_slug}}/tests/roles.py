@@ -9,7 +9,7 @@ The owner (DATABASE_OWNER_URL) owns the tables, runs migrations and bootstrap, a
 test databases; requests run as the runtime role (DATABASE_URL), which owns nothing, so every
 policy applies to them (docs/production-roles.md).
 {%- endif %}
-tests/support.py and tests/request_statements.py read these names.
+tests/support.py, tests/request_statements.py and tests/test_connection_recycling.py read these names.
 """
 
 import re
@@ -22,6 +22,8 @@ ADMIN_ALIAS = "default"
 CREATED_ROLES = {}
 # The statement that sets the tenant sets the search_path.
 TENANT_SETTING = re.compile(r"search_path", re.I)
+# A session caches the tables of each tenant it serves, so it grows with them.
+SESSION_GROWS_WITH_TENANTS = True
 {%- else %}
 # What names the database for a management command: requests' role and the owner.
 DATABASE_VARIABLES = ("DATABASE_URL", "DATABASE_OWNER_URL")
@@ -32,4 +34,6 @@ ADMIN_ALIAS = "owner"
 CREATED_ROLES = {"default": "LOGIN NOSUPERUSER NOBYPASSRLS"}
 # The statement that sets the tenant is set_config of app.tenant_id.
 TENANT_SETTING = re.compile(r"set_config\('app\.tenant_id'", re.I)
+# Every tenant uses the same tables: a session does not grow with the tenants it serves.
+SESSION_GROWS_WITH_TENANTS = False
 {%- endif %}

@@ -195,6 +195,10 @@ STATICFILES_DIRS = [("app", FRONTEND_DIST)] if FRONTEND_DIST.is_dir() else []
 # (created by bootstrap), or Redis when REDIS_URL is set. Every key carries the current
 # tenant (CACHE_KEY_FUNCTION, config/settings/tenancy.py), so one tenant never reads another's entry.
 REDIS_URL = env("REDIS_URL", default="")
+# A database connection is closed at the end of the request or job in which it has served this
+# many distinct tenants (0: never): a session keeps in its caches what it touched
+# ({{ cookiecutter.project_slug }}/tenancy/connection_recycling.py, docs/performance.md).
+DB_MAX_TENANTS_PER_CONNECTION = env.int("DB_MAX_TENANTS_PER_CONNECTION", default=200)
 if REDIS_URL:
     CACHES = {
         "default": {

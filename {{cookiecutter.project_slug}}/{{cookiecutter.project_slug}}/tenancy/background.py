@@ -25,6 +25,7 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.jobs import Status
 
+from .connection_recycling import note_tenant
 from .isolation import current_tenant, tenant_context
 from .models import Tenant
 
@@ -131,6 +132,7 @@ def tenant_task(*, name=None, queue="default", retry=None, **task_options):
                 raise TenantGone(f"tenant {slug!r} no longer exists: job of {task_name} dropped, not retried")
             # One transaction per job, in both strategies: its writes commit together or not at all.
             with tenant_context(tenant), transaction.atomic():
+                note_tenant(tenant)
                 return func(**kwargs)
 
         run_in_tenant.__name__ = func.__name__

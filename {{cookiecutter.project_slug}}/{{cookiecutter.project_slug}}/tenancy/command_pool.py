@@ -4,10 +4,11 @@ tenants in turn, instead of a Django start-up per tenant.
 What a process per tenant gave, each worker keeps: the tenant set by tenant_context() for each
 run, its database sessions reset after it (no session setting, temporary table, lock or
 prepared plan reaches the next tenant; tenancy/command_runs.py) and replaced every
-NEW_SESSIONS_EVERY tenants, the per-process caches emptied, each run's output captured at the
-file descriptors (prints, the command's own streams, child processes), and a failure reported
-for its tenant only. A worker that dies (``os._exit``, a crash) is reported for the tenant it
-was running, with what it had written, and replaced.
+DB_MAX_TENANTS_PER_CONNECTION tenants (tenancy/connection_recycling.py), the per-process
+caches emptied, each run's output captured at the file descriptors (prints, the command's own
+streams, child processes), and a failure reported for its tenant only. A worker that dies
+(``os._exit``, a crash) is reported for the tenant it was running, with what it had written,
+and replaced.
 
 Workers are forked from multiprocessing's fork server, a process started afresh (nothing of
 this one, no connection, no thread, is inherited) that sets Django up once, before any
@@ -28,9 +29,6 @@ from pathlib import Path
 
 # Tenants sent ahead to each worker: the next one is waiting when it finishes one.
 SENT_AHEAD = 2
-# A worker's database sessions are reset between tenants and replaced after this many: a
-# session's catalog cache keeps what it touched, which a reset does not empty.
-NEW_SESSIONS_EVERY = 100
 READY = "ready"
 
 
@@ -166,6 +164,11 @@ def serve(connection, outputs):
 
     django.setup()  # done in the fork server already, unless that failed: then its error, here
     from .command_runs import run_in_tenant
+    from .connection_recycling import tenants_per_connection
+
+    # Sessions are reset between tenants and replaced after the limit: a session's catalog
+    # cache keeps what it touched, which a reset does not empty.
+    limit = tenants_per_connection()
 
     connection.send(READY)
     for count in itertools.count(1):
@@ -178,7 +181,7 @@ def serve(connection, outputs):
         slug, command_name, command_args, atomic = task
         redirect_output(outputs)
         started = time.monotonic()
-        new_sessions = count % NEW_SESSIONS_EVERY == 0
+        new_sessions = bool(limit) and count % limit == 0
         exit_code = run_captured(
             run_in_tenant, slug, command_name, command_args, atomic=atomic, new_sessions=new_sessions
         )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 
+from .connection_recycling import note_tenant
 from .isolation import tenant_context
 from .routing import (
     UnknownTenant,
@@ -34,6 +35,7 @@ class TenantMiddleware:
             request.urlconf = settings.PUBLIC_URLCONF
             return self.get_response(request)
         with tenant_context(tenant):
+            note_tenant(tenant)
             response = self.get_response(request)
         response[settings.TENANT_HEADER] = tenant.slug
         return response
