@@ -16,6 +16,7 @@ opens its own, and refuses to fork while another thread runs (a fork copies none
 would copy the locks they hold). Importing this module needs no Django setup.
 """
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -85,6 +86,9 @@ def before_fork():
     from .command_runs import forget_state
 
     forget_state(new_sessions=True)  # a worker opens its own database and cache connections
+    # Out of the collector's reach: its scans would write to every object the worker inherited,
+    # copying the set-up Django's memory page by page (about 15% of a run over 300 tenants).
+    gc.freeze()
     sys.stdout.flush()  # else a worker would write this process's buffered output again
     sys.stderr.flush()
 
