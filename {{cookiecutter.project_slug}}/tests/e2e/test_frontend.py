@@ -118,13 +118,20 @@ def test_acme_owner_sees_the_seeded_projects_tasks(app_session, deployment):
     session.assert_never_shown(globex.marker)
 
 
+def is_a_projects_call(answer):
+    return "/api/v1/projects/" in answer.url and answer.request.method != "OPTIONS"
+
+
 def test_acme_owner_picking_globex_is_refused_with_the_servers_message(app_session, deployment):
     acme, globex = deployment.tenants["acme"], deployment.tenants["globex"]
     session = app_session(acme.owner_email)
     offered = session.page.get_by_role("button", name="Open globex", exact=True)
     assert offered.count() == 0, "globex offered to acme's owner"
-    session.open_tenant("globex", by_slug=True)
+    # Wait for the answer itself: the alert can be drawn before its response event reaches the test.
+    with session.page.expect_response(is_a_projects_call) as refused:
+        session.open_tenant("globex", by_slug=True)
     session.alert().get_by_text(NOT_A_MEMBER).wait_for()
+    assert refused.value.status == 403
     assert [a.status for a in session.tenant_requests()] == [403]
     session.assert_never_shown(globex.marker)
 
