@@ -277,6 +277,17 @@ REST_FRAMEWORK = {
 }
 MAX_PAGE_SIZE = env.int("MAX_PAGE_SIZE", default=200)  # ?limit= beyond it is capped
 
+# EMAIL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/email/
+# Each environment's module sets the backend from EMAIL_URL (config/email.py).
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@{{ cookiecutter.domain_name }}")
+# Where the links that mails carry open: the front end's origin (accept an invitation, reset a password).
+APP_URL = env("APP_URL", default="http://localhost:8000")
+# How long a mailed invitation can be accepted, and a password reset link used (seconds).
+INVITATION_TTL = env.int("INVITATION_TTL", default=7 * 24 * 3600)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+
 # API TOKENS
 # ------------------------------------------------------------------------------
 # https://jazzband.github.io/django-rest-knox/settings/

@@ -2,6 +2,7 @@
 
 from config import local_env  # noqa: F401 - fills the environment from .env before base.py reads it
 from config.database import databases
+from config.email import email_settings
 
 from .base import *  # noqa: F403
 from .base import env
@@ -30,8 +31,9 @@ STATIC_ROOT = None  # nothing is collected outside production
 
 # EMAIL
 # ------------------------------------------------------------------------------
-# https://docs.djangoproject.com/en/5.2/ref/settings/#email-backend
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# https://docs.djangoproject.com/en/5.2/topics/email/
+# Printed by the server by default (make run shows every mail); EMAIL_URL picks another backend.
+vars().update(email_settings(env("EMAIL_URL", default="consolemail://")))
 {%- if cookiecutter.frontend == "react" %}
 
 # CORS

@@ -6,6 +6,7 @@ No .env file is read here: a developer's file (and its key) can never reach prod
 from django.core.exceptions import ImproperlyConfigured
 
 from config.database import databases
+from config.email import email_settings
 
 from .base import *  # noqa: F403
 from .base import env
@@ -55,6 +56,18 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# EMAIL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/email/
+# Required: invitations and password resets are mailed (smtp://USER:PASSWORD@HOST:587).
+EMAIL_URL = env("EMAIL_URL", default="")
+if not EMAIL_URL:
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL (smtp://USER:PASSWORD@HOST:PORT): invitations and password resets are mailed."
+    )
+vars().update(email_settings(EMAIL_URL))
+APP_URL = env("APP_URL", default=f"https://{BASE_DOMAIN}")
 
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from config import local_env  # noqa: F401 - fills the environment from .env before base.py reads it
 from config.database import databases
+from config.email import email_settings
 
 from .base import *  # noqa: F403
 from .base import env
@@ -32,4 +33,5 @@ STATIC_ROOT = None  # nothing is collected outside production
 # EMAIL
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/testing/tools/#email-services
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Kept in memory (django.core.mail.outbox) by default; the served e2e tests set filemail://DIR.
+vars().update(email_settings(env("EMAIL_URL", default="memorymail://")))

@@ -79,6 +79,11 @@ class Deployment:
     log_path: Path | None = None
 
     @property
+    def mail_dir(self):
+        """Where the server writes each mail it sends (EMAIL_URL=filemail://...)."""
+        return Path(self.environment["EMAIL_URL"].removeprefix("filemail://"))
+
+    @property
     def api_url(self):
         """Where clients connect; the tenant is named by the Host or X-Tenant-ID header."""
         return f"http://127.0.0.1:{self.port}"
@@ -146,6 +151,8 @@ def deploy(workdir):
     # Collected files go to a temporary STATIC_ROOT where settings read it from the environment;
     # otherwise to production's BASE_DIR/staticfiles (git-ignored), where the server reads them too.
     command_environment["STATIC_ROOT"] = str(workdir / "static")
+    # Mail as production sends it, through EMAIL_URL: one file per message, read by the tests (mail_dir).
+    command_environment["EMAIL_URL"] = f"filemail://{workdir / 'mail'}"
     deployment = Deployment(free_port(), settings.TENANT_ROUTING, tenants, users, command_environment)
     # A browser app served on the base domain calls the tenants' hosts (subdomain routing): CORS.
     command_environment["CORS_ALLOWED_ORIGINS"] = deployment.origin(None)

@@ -304,6 +304,7 @@ def test_production_refuses_to_start_with_a_superuser_runtime_role():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "x" * 60,
         "ALLOWED_HOSTS": "localhost",
+        "EMAIL_URL": "consolemail://",
         "DATABASE_URL": with_database_name(superuser_database_url(), settings.DATABASES["default"]["NAME"]),
     }
     result = subprocess.run(
