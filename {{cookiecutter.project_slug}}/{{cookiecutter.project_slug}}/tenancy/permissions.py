@@ -61,3 +61,25 @@ class IsTenantMember(BasePermission):
         if not request.user.is_authenticated:
             return False  # DRF turns this into 401 with a WWW-Authenticate header
         return is_member(request.user, getattr(request, "tenant", None), request=request)
+
+
+class IsTenantAdmin(IsTenantMember):
+    """An admin or owner of the request's tenant: manages invitations and members, reads the audit trail."""
+
+    message = "Only an admin or owner of this tenant can do this."
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        return membership_role(request, request.user, request.tenant) in ADMIN_ROLES
+
+
+class IsTenantOwner(IsTenantMember):
+    """An owner of the request's tenant: also changes roles and deletes the tenant."""
+
+    message = "Only an owner of this tenant can do this."
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        return membership_role(request, request.user, request.tenant) == Membership.Role.OWNER
