@@ -1,11 +1,11 @@
 """Paths that need no tenant: served on the base domain, and on every tenant's host too."""
 
-from django.urls import path
+from django.urls import path{% if cookiecutter.frontend == "react" %}, re_path{% endif %}
 
 from {{ cookiecutter.project_slug }}.api.docs import ApiDocsView, ApiSchemaView
 from {{ cookiecutter.project_slug }}.health.views import health, ready
 {%- if cookiecutter.frontend == "react" %}
-from {{ cookiecutter.project_slug }}.spa import index
+from {{ cookiecutter.project_slug }}.spa import APP_ROUTE, index
 {%- endif %}
 from {{ cookiecutter.project_slug }}.users.views import LogoutAllView, LogoutView, MeView, ObtainTokenView
 
@@ -25,7 +25,9 @@ urlpatterns = [
     # Swagger UI from drf-spectacular-sidecar's static files: pinned, and no CDN needed.
     path("api/v1/docs/", ApiDocsView.as_view(url_name="openapi-schema"), name="api-docs"),
 {%- if cookiecutter.frontend == "react" %}
-    # The React front end (frontend/), built into frontend/dist/.
+    # The React front end (frontend/), built into frontend/dist/: its page at / and at each of its
+    # own URLs (/sign-in, /t/acme/projects/3), so a reload or a shared link opens the same page.
     path("", index, name="frontend"),
+    re_path(APP_ROUTE, index, name="frontend-route"),
 {%- endif %}
 ]

@@ -1,10 +1,14 @@
 """The React front end in a real browser, against the deployed server: each owner sees their own.
 
-The server serves the app at / (frontend/dist/, which make test builds first). The browser
-context sends no tenant of its own: the app names the tenant the way the project routes
-(X-Tenant-ID, or the tenant's host). Every answer the app receives and every page it shows
-is searched for the markers its user must not see.
+The server serves the app at / and at each of its URLs (frontend/dist/, which make test builds
+first). The browser context sends no tenant of its own: the app names the tenant the way the
+project routes (X-Tenant-ID, or the tenant's host). Every answer the app receives and every page
+it shows is searched for the markers its user must not see, and axe-core finds no accessibility
+violation on any page.
 """
+
+import json
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
@@ -14,18 +18,23 @@ from ..support import PASSWORD
 pytestmark = pytest.mark.e2e
 
 NOT_A_MEMBER = "You are not a member of this tenant."
+# axe-core, the engine every axe tool wraps, as package-lock.json pins it (make frontend-install).
+AXE = settings.BASE_DIR / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module", autouse=True)
 def built_front_end():
     if not (settings.FRONTEND_DIST / "index.html").is_file():
         pytest.fail("frontend/dist/ is not built: run `make frontend-build` (make test does).", pytrace=False)
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make frontend-install` (make test does).", pytrace=False)
 
 
 class AppSession:
-    """One user in the app: a fresh browser context on ``origin`` (the server's base origin by default)."""
+    """One user in the app: a fresh browser context on ``origin`` (the server's base origin by default),
+    signed in from ``path`` (the sign-in page sends the user back there)."""
 
-    def __init__(self, new_context, deployment, email, origin=None):
+    def __init__(self, new_context, deployment, email, origin=None, path="/"):
         self.deployment = deployment
         self.context = new_context(base_url=origin or deployment.origin(None))
         self.context.set_default_timeout(15_000)
@@ -35,11 +44,13 @@ class AppSession:
         # answers) before this handler has kept the one the page already drew.
         self.answers = []
         self.page.on("response", self.record)
-        self.page.goto("/")
+        self.page.goto(path)
+        self.page.wait_for_url("**/sign-in**")
+        self.check_accessibility()
         self.page.get_by_label("Email").fill(email)
         self.page.get_by_label("Password").fill(PASSWORD)
         self.page.get_by_role("button", name="Sign in", exact=True).click()
-        self.page.get_by_role("list", name="Your tenants").wait_for()
+        self.page.wait_for_url(lambda url: "/sign-in" not in url)
 
     def record(self, response):
         if response.request.resource_type in ("fetch", "xhr"):
@@ -47,19 +58,62 @@ class AppSession:
             self.answers.append(answer)
             answer[1] = b"" if response.status in (204, 304) else response.body()  # those have none to read
 
-    def open_tenant(self, slug, *, by_slug=False):
-        if by_slug:
-            self.page.get_by_label("Tenant slug").fill(slug)
-            self.page.get_by_role("button", name="Open", exact=True).click()
-        else:
-            self.page.get_by_role("button", name=f"Open {slug}", exact=True).click()
-        self.page.get_by_role("heading", name=f"Tenant {slug}").wait_for()
+    def settle(self):
+        """Every answer drawn and its body kept: a full page load discards the bodies of the page before."""
+        self.page.wait_for_load_state("networkidle")
+        for answer in self.answers:
+            if answer[1] is None:
+                answer[1] = answer[0].body()
+
+    def goto(self, path):
+        """Open ``path`` of the app as a typed or shared link (a full page load, on the page's own origin)."""
+        self.settle()
+        self.page.goto(urljoin(self.page.url, path))
+
+    def reload(self):
+        self.settle()
+        self.page.reload()
+
+    def path(self):
+        return urlsplit(self.page.url).path
+
+    def open_tenant(self, slug):
+        """Through the tenant switcher, on any page."""
+        self.switcher().select_option(slug)
+        self.projects_heading().wait_for()
+        assert self.path() == f"/t/{slug}/projects"
+
+    def projects_heading(self):
+        return self.page.get_by_role("heading", name="Projects", exact=True)
 
     def projects(self):
         return self.page.get_by_role("list", name="Project list")
 
+    def tasks(self):
+        return self.page.get_by_role("list", name="Task list")
+
     def alert(self):
         return self.page.get_by_role("alert")
+
+    def dialog(self):
+        return self.page.get_by_role("dialog")
+
+    def switcher(self):
+        return self.page.get_by_role("combobox", name="Tenant", exact=True)
+
+    def switcher_offers(self):
+        return self.switcher().locator("option").evaluate_all("options => options.map(o => o.value)")
+
+    def check_accessibility(self):
+        """axe-core on the page as it is drawn now: any violation fails, named with its nodes."""
+        self.page.wait_for_selector("[aria-busy='true']", state="detached")
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.add_script_tag(path=AXE)
+        violations = self.page.evaluate(
+            """async () => (await axe.run(document)).violations.map(
+                (v) => ({id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' '))}))"""
+        )
+        assert not violations, f"axe-core on {self.page.url}:\n{json.dumps(violations, indent=2)}"
 
     def assert_never_shown(self, *markers):
         """No marker in the page, nor in any answer the app received (API calls included)."""
@@ -82,45 +136,107 @@ class AppSession:
 
 @pytest.fixture
 def app_session(new_context, deployment):
-    return lambda email, origin=None: AppSession(new_context, deployment, email, origin)
+    return lambda email, origin=None, path="/": AppSession(new_context, deployment, email, origin, path)
 
 
-def test_acme_owner_sees_creates_and_deletes_acme_projects(app_session, deployment, api):
+def projects_named(api, owner, name):
+    listed = api("acme", owner).get("/api/v1/projects/?limit=500").json()["results"]
+    return [each for each in listed if each["name"] == name]
+
+
+def tasks_titled(api, owner, project_id, title):
+    listed = api("acme", owner).get(f"/api/v1/tasks/?project={project_id}&limit=500").json()["results"]
+    return [each for each in listed if each["title"] == title]
+
+
+def test_acme_owner_works_with_projects_and_tasks(app_session, deployment, api):
     acme, globex = deployment.tenants["acme"], deployment.tenants["globex"]
-    session = app_session(acme.owner_email)
-    session.open_tenant("acme")
-    session.projects().get_by_role("button", name=f"{acme.marker} seeded", exact=True).wait_for()
+    owner = acme.owner_email
+    session = app_session(owner)
+    page = session.page
+    page.get_by_role("list", name="Your tenants").get_by_role("link", name=acme.name, exact=True).click()
+    session.projects().get_by_role("link", name=f"{acme.marker} seeded", exact=True).wait_for()
+    app_name = page.get_attribute('meta[name="application-name"]', "content")
+    assert app_name, "index.html names no application"
+    assert page.title() == f"Projects · {acme.name} · {app_name}"
+    session.check_accessibility()
 
     name = f"{acme.marker} made in the app"
-    session.page.get_by_label("Project name").fill(name)
-    session.page.get_by_role("button", name="Create project", exact=True).click()
-    session.projects().get_by_role("button", name=name, exact=True).wait_for()
-    listed = api("acme", acme.owner_email).get("/api/v1/projects/?limit=500").json()["results"]
-    made = [project for project in listed if project["name"] == name]
-    assert len(made) == 1, "the project the app created is not in acme's API"
+    page.get_by_label("Project name").fill(name)
+    page.get_by_role("button", name="Create project", exact=True).click()
+    session.projects().get_by_role("link", name=name, exact=True).click()
+    page.get_by_role("heading", name=name, exact=True).wait_for()
+    (made,) = projects_named(api, owner, name)
+    assert session.path() == f"/t/acme/projects/{made['id']}"
+    assert page.title() == f"{name} · {acme.name} · {app_name}"
 
-    session.projects().get_by_role("button", name=name, exact=True).click()
-    session.page.get_by_role("heading", name=f"Tasks of {name}").wait_for()
-    session.page.get_by_label("Task title").fill(f"{acme.marker} task made in the app")
-    session.page.get_by_role("button", name="Add task", exact=True).click()
-    session.page.get_by_role("list", name="Task list").get_by_text(f"{acme.marker} task made in the app").wait_for()
-    session.page.get_by_role("button", name="← Projects", exact=True).click()
+    # A double click on "Add task" makes one task: the button is disabled and the action runs once.
+    title = f"{acme.marker} task made in the app"
+    page.get_by_label("Task title").fill(title)
+    page.get_by_role("button", name="Add task", exact=True).dblclick()
+    task = session.tasks().get_by_role("checkbox", name=title, exact=True)
+    task.wait_for()
+    assert page.get_by_label("Task title").input_value() == ""
+    (made_task,) = tasks_titled(api, owner, made["id"], title)
+    session.check_accessibility()
 
-    session.projects().get_by_role("button", name=f"Delete {name}", exact=True).click()
-    session.projects().get_by_role("button", name=name, exact=True).wait_for(state="detached")
-    assert api("acme", acme.owner_email).get(f"/api/v1/projects/{made[0]['id']}/").status == 404
-    assert session.tenant_requests(), "the app made no tenant-scoped request"
+    task.check()
+    page.wait_for_function("(box) => box.checked && !box.disabled", arg=task.element_handle())
+    assert tasks_titled(api, owner, made["id"], title)[0]["done"] is True
+    task.uncheck()
+    page.wait_for_function("(box) => !box.checked && !box.disabled", arg=task.element_handle())
+    assert tasks_titled(api, owner, made["id"], title)[0]["done"] is False
+
+    renamed = f"{acme.marker} renamed in the app"
+    page.get_by_text("Rename this project", exact=True).click()
+    page.get_by_label("New name").fill(renamed)
+    page.get_by_role("button", name="Rename", exact=True).click()
+    page.get_by_role("heading", name=renamed, exact=True).wait_for()
+    assert api("acme", owner).get(f"/api/v1/projects/{made['id']}/").json()["name"] == renamed
+
+    session.tasks().get_by_role("button", name=f"Delete {title}", exact=True).click()
+    session.dialog().get_by_role("heading", name="Delete this task?").wait_for()
+    session.check_accessibility()
+    session.dialog().get_by_role("button", name="Delete task", exact=True).click()
+    session.dialog().wait_for(state="detached")
+    page.get_by_text("No tasks yet.").wait_for()
+    assert api("acme", owner).get(f"/api/v1/tasks/{made_task['id']}/").status == 404
+
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Projects").click()
+    delete = session.projects().get_by_role("button", name=f"Delete {renamed}", exact=True)
+    delete.click()
+    session.dialog().get_by_role("button", name="Cancel", exact=True).click()
+    session.dialog().wait_for(state="detached")
+    assert api("acme", owner).get(f"/api/v1/projects/{made['id']}/").status == 200, "Cancel deleted the project"
+    delete.click()
+    session.dialog().get_by_role("button", name="Delete project", exact=True).click()
+    session.projects().get_by_role("link", name=renamed, exact=True).wait_for(state="detached")
+    assert api("acme", owner).get(f"/api/v1/projects/{made['id']}/").status == 404
     statuses = [(answer.url, answer.status) for answer in session.tenant_requests()]
-    assert all(status < 400 for _url, status in statuses), statuses
+    assert statuses and all(status < 400 for _url, status in statuses), statuses
     session.assert_never_shown(globex.marker)
 
 
-def test_acme_owner_sees_the_seeded_projects_tasks(app_session, deployment):
+def test_a_link_to_a_page_survives_signing_in_a_reload_and_back(app_session, deployment, api):
     acme, globex = deployment.tenants["acme"], deployment.tenants["globex"]
-    session = app_session(acme.owner_email)
-    session.open_tenant("acme")
-    session.projects().get_by_role("button", name=f"{acme.marker} seeded", exact=True).click()
-    session.page.get_by_role("list", name="Task list").get_by_text(f"{acme.marker} seeded").wait_for()
+    (seeded,) = projects_named(api, acme.owner_email, f"{acme.marker} seeded")
+    link = f"/t/acme/projects/{seeded['id']}"
+    session = app_session(acme.owner_email, path=link)
+    page = session.page
+    seeded_task = session.tasks().get_by_role("checkbox", name=f"{acme.marker} seeded", exact=True)
+    seeded_task.wait_for()
+    assert session.path() == link, "signing in did not come back to the link"
+    session.reload()
+    seeded_task.wait_for()
+    assert session.path() == link
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Projects").click()
+    session.projects_heading().wait_for()
+    page.go_back()
+    seeded_task.wait_for()
+    assert session.path() == link
+    session.goto("/no/such/page")
+    page.get_by_role("heading", name="Page not found").wait_for()
+    session.check_accessibility()
     session.assert_never_shown(globex.marker)
 
 
@@ -128,22 +244,24 @@ def is_a_projects_call(answer):
     return "/api/v1/projects/" in answer.url and answer.request.method != "OPTIONS"
 
 
-def test_acme_owner_picking_globex_is_refused_with_the_servers_message(app_session, deployment):
+def test_acme_owner_opening_globex_by_its_url_is_refused_with_the_servers_message(app_session, deployment):
     acme, globex = deployment.tenants["acme"], deployment.tenants["globex"]
     session = app_session(acme.owner_email)
-    offered = session.page.get_by_role("button", name="Open globex", exact=True)
-    assert offered.count() == 0, "globex offered to acme's owner"
+    session.page.get_by_role("list", name="Your tenants").wait_for()
+    session.check_accessibility()
+    assert session.switcher_offers() == ["", "acme"], "the switcher offers another tenant than acme"
     with session.page.expect_response(is_a_projects_call) as refused:
-        session.open_tenant("globex", by_slug=True)
+        session.goto("/t/globex/projects")
     session.alert().get_by_text(NOT_A_MEMBER).wait_for()
     assert refused.value.status == 403
     assert [a.status for a in session.tenant_requests()] == [403]
+    session.check_accessibility()
     session.assert_never_shown(globex.marker)
 
 
 def test_an_unknown_tenant_is_refused_with_the_servers_message(app_session, deployment):
     session = app_session(deployment.tenants["acme"].owner_email)
-    session.open_tenant("nosuchtenant", by_slug=True)
+    session.goto("/t/nosuchtenant/projects")
     session.alert().get_by_text("Unknown tenant.").wait_for()
     session.assert_never_shown(*(tenant.marker for tenant in deployment.tenants.values()))
 
@@ -151,12 +269,11 @@ def test_an_unknown_tenant_is_refused_with_the_servers_message(app_session, depl
 def test_globex_owner_never_sees_acmes_marker_anywhere(app_session, deployment):
     acme, globex = deployment.tenants["acme"], deployment.tenants["globex"]
     session = app_session(globex.owner_email)
-    assert session.page.get_by_role("button", name="Open acme", exact=True).count() == 0
+    assert "acme" not in session.switcher_offers()
     session.open_tenant("globex")
-    session.projects().get_by_role("button", name=f"{globex.marker} seeded", exact=True).click()
-    session.page.get_by_role("list", name="Task list").get_by_text(f"{globex.marker} seeded").wait_for()
-    session.page.get_by_role("button", name="Switch tenant", exact=True).click()
-    session.open_tenant("acme", by_slug=True)
+    session.projects().get_by_role("link", name=f"{globex.marker} seeded", exact=True).click()
+    session.tasks().get_by_role("checkbox", name=f"{globex.marker} seeded", exact=True).wait_for()
+    session.goto("/t/acme/projects")
     session.alert().get_by_text(NOT_A_MEMBER).wait_for()
     session.assert_never_shown(acme.marker)
 
@@ -174,10 +291,9 @@ def test_the_app_works_wherever_it_is_opened(app_session, deployment, host):
     landed = deployment.origin(None) if deployment.routing == "subdomain" else opened
     assert session.page.url == f"{landed}/", f"opened on {opened}, the app runs on {session.page.url}"
     session.open_tenant("acme")
-    session.projects().get_by_role("button", name=f"{acme.marker} seeded", exact=True).wait_for()
-    session.page.get_by_role("button", name="Switch tenant", exact=True).click()
+    session.projects().get_by_role("link", name=f"{acme.marker} seeded", exact=True).wait_for()
     with session.page.expect_response(is_a_projects_call) as refused:
-        session.open_tenant("globex", by_slug=True)
+        session.goto("/t/globex/projects")
     session.alert().get_by_text(NOT_A_MEMBER).wait_for()
     assert refused.value.status == 403
     assert [a.status for a in session.tenant_requests()] == [200, 403]
@@ -194,3 +310,41 @@ def test_sign_out_ends_the_token_on_the_server(app_session, deployment, api):
     assert session.alert().count() == 0, session.alert().all_inner_texts()
     assert session.token() is None, "the app still keeps the token after signing out"
     assert api(None, token=token).get("/api/v1/auth/me/").status == 401
+    session.goto("/t/acme/projects")
+    session.page.wait_for_url("**/sign-in?next=%2Ft%2Facme%2Fprojects")
+
+
+@pytest.mark.parametrize("path", ["/sign-in", "/t/acme/projects", "/t/acme/projects/12", "/t/acme/projects/"])
+def test_each_url_of_the_app_answers_its_page(api, deployment, path):
+    """A reload or a shared link asks the server for the URL itself: it answers the app's page."""
+    answer = api(None).get(path)
+    assert answer.status == 200, answer.status
+    assert answer.headers["content-type"].startswith("text/html")
+    assert b'<div id="root">' in answer.body
+    on_a_tenants_host = api("acme").get(path)
+    if deployment.routing == "subdomain":  # the app runs on the base domain, the same path
+        assert on_a_tenants_host.status == 302
+        assert on_a_tenants_host.headers["location"] == f"{deployment.origin(None)}{path}"
+    else:
+        assert on_a_tenants_host.status == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nosuch/", "/api/v1/projects/12/nosuch/", "/api/nosuch"])
+def test_the_apps_urls_never_shadow_the_apis_json_404(api, path):
+    answer = api(None).get(path)
+    assert answer.status == 404
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/static/app/nosuch.js", "/static/nosuch", "/admin", "/favicon.ico", "/media/x"])
+def test_the_apps_urls_leave_static_files_and_the_admin_alone(api, path):
+    answer = api(None).get(path)
+    assert b'<div id="root">' not in answer.body, f"{path} answered the app's page"
+    assert answer.status in (301, 404), answer.status
+
+
+def test_the_favicon_is_served_with_the_apps_assets(api):
+    answer = api(None).get("/static/app/favicon.svg")
+    assert answer.status == 200
+    assert answer.headers["content-type"].startswith("image/svg+xml")

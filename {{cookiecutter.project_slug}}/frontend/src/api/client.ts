@@ -2,9 +2,11 @@
 import createClient, { type Client } from "openapi-fetch";
 
 import type { components, paths } from "./schema";
+import { tenantBaseUrl } from "./tenant";
 
 export type Api = Client<paths>;
 export type Me = components["schemas"]["Me"];
+export type Membership = components["schemas"]["Membership"];
 export type Project = components["schemas"]["Project"];
 export type Task = components["schemas"]["Task"];
 export type ApiError = components["schemas"]["Error"];
@@ -21,4 +23,9 @@ export function apiClient(token: string | null, baseUrl = "", fetchImpl?: typeof
     });
   }
   return client;
+}
+
+/** A client for tenant ``slug``: its host or this page's origin, as tenant.ts says. */
+export function tenantClient(token: string, slug: string): Api {
+  return apiClient(token, tenantBaseUrl(slug));
 }

@@ -1,71 +1,99 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Link } from "react-router";
 
-import { apiClient, type Project } from "../api/client";
-import { outcome } from "../api/errors";
-import { tenantBaseUrl, tenantParams } from "../api/tenant";
+import type { Project } from "../api/client";
+import { outcome, unwrap } from "../api/errors";
+import { useTenant } from "../api/useTenant";
+import { usePageTitle } from "../app";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { Field } from "../components/Field";
+import { Loading } from "../components/Loading";
+import { useAction } from "../components/useAction";
+import { paths } from "../paths";
 
-type Props = { token: string; tenant: string; onOpen: (project: Project) => void };
+/** /t/:slug/projects: the tenant's projects; create one, delete one (after confirming), open one. */
+export function Projects() {
+  const tenant = useTenant();
+  usePageTitle("Projects", tenant.name);
+  const queryClient = useQueryClient();
+  const key = [...tenant.key, "projects"];
+  const refresh = () => queryClient.invalidateQueries({ queryKey: key });
+  const projects = useQuery({
+    queryKey: key,
+    queryFn: () => unwrap(tenant.api.GET("/api/v1/projects/", { params: { ...tenant.params, query: { limit: 200 } } })),
+  });
 
-/** The tenant's projects: list, create, delete; a project opens its tasks. */
-export function Projects({ token, tenant, onOpen }: Props) {
-  const api = apiClient(token, tenantBaseUrl(tenant));
-  const [projects, setProjects] = useState<Project[] | null>(null);
   const [name, setName] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const create = useAction(
+    () => outcome(tenant.api.POST("/api/v1/projects/", { params: tenant.params, body: { name } })),
+    () => {
+      setName("");
+      return refresh();
+    },
+  );
+  const [doomed, setDoomed] = useState<Project | null>(null);
+  const remove = useAction(
+    (project: Project) =>
+      outcome(tenant.api.DELETE("/api/v1/projects/{id}/", { params: { ...tenant.params, path: { id: project.id } } })),
+    () => {
+      setDoomed(null);
+      return refresh();
+    },
+  );
 
-  async function load() {
-    const answer = await outcome(
-      api.GET("/api/v1/projects/", { params: { ...tenantParams(tenant), query: { limit: 200 } } }),
-    );
-    if (answer.ok) setProjects(answer.data.results);
-    else setError(answer.message);
-  }
-
-  // Loads once: the component is keyed by its tenant (and project), so a new one mounts for another.
-  useEffect(() => void load(), []);
-
-  async function create(event: FormEvent) {
+  function onCreate(event: FormEvent) {
     event.preventDefault();
-    const answer = await outcome(api.POST("/api/v1/projects/", { params: tenantParams(tenant), body: { name } }));
-    if (!answer.ok) return setError(answer.message);
-    setError(null);
-    setName("");
-    setProjects((current) => [...(current ?? []), answer.data]);
-  }
-
-  async function remove(project: Project) {
-    const answer = await outcome(
-      api.DELETE("/api/v1/projects/{id}/", { params: { ...tenantParams(tenant), path: { id: project.id } } }),
-    );
-    if (!answer.ok) return setError(answer.message);
-    setProjects((current) => (current ?? []).filter((each) => each.id !== project.id));
+    void create.run();
   }
 
   return (
-    <section aria-label="Projects">
-      <h2>Projects</h2>
-      {error && <p role="alert">{error}</p>}
-      {projects === null && !error && <p className="muted">Loading…</p>}
-      {projects !== null && (
+    <section>
+      <hgroup>
+        <h1>Projects</h1>
+        <p>{tenant.name}</p>
+      </hgroup>
+      {projects.isPending && <Loading>Loading projects…</Loading>}
+      {projects.isError && <ErrorAlert message={projects.error.message} />}
+      {projects.isSuccess && (
         <>
-          <ul aria-label="Project list">
-            {projects.map((project) => (
-              <li key={project.id}>
-                <button type="button" className="link" onClick={() => onOpen(project)}>
-                  {project.name}
-                </button>
-                <button type="button" aria-label={`Delete ${project.name}`} onClick={() => remove(project)}>
-                  Delete
-                </button>
-              </li>
-            ))}
-          </ul>
-          {projects.length === 0 && <p className="muted">No projects yet.</p>}
-          <form onSubmit={create} aria-label="New project">
-            <input aria-label="Project name" placeholder="New project" value={name} onChange={(e) => setName(e.target.value)} required />
-            <button type="submit">Create project</button>
+          {projects.data.results.length === 0 ? (
+            <p className="muted">No projects yet.</p>
+          ) : (
+            <ul aria-label="Project list" className="rows">
+              {projects.data.results.map((project) => (
+                <li key={project.id}>
+                  <Link to={paths.project(tenant.slug, project.id)}>{project.name}</Link>
+                  <button type="button" className="outline secondary" aria-label={`Delete ${project.name}`}
+                    onClick={() => { remove.clear(); setDoomed(project); }}>
+                    Delete
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {projects.data.count > projects.data.results.length && (
+            <p className="muted">The first {projects.data.results.length} of {projects.data.count}.</p>
+          )}
+          <form onSubmit={onCreate} aria-label="New project" className="inline">
+            <Field label="Project name" name="name" required maxLength={200} value={name}
+              onChange={(e) => setName(e.target.value)} failure={create.failure} />
+            <button type="submit" disabled={create.pending} aria-busy={create.pending}>
+              Create project
+            </button>
+            <ErrorAlert failure={create.failure} fields={["name"]} />
           </form>
         </>
+      )}
+      {doomed && (
+        <ConfirmDialog title="Delete this project?" confirm="Delete project" pending={remove.pending}
+          onConfirm={() => void remove.run(doomed)} onCancel={() => setDoomed(null)}>
+          <p>
+            “{doomed.name}” and its tasks will be deleted. This cannot be undone.
+          </p>
+          <ErrorAlert failure={remove.failure} />
+        </ConfirmDialog>
       )}
     </section>
   );

@@ -1,34 +1,51 @@
 import { useState, type FormEvent } from "react";
+import { useLocation, useNavigate, useSearchParams } from "react-router";
 
 import { apiClient } from "../api/client";
 import { outcome } from "../api/errors";
+import { usePageTitle } from "../app";
+import { useSession } from "../auth/session";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { Field } from "../components/Field";
+import { useAction } from "../components/useAction";
+import { safeNext } from "../paths";
 
-/** POST /api/v1/auth/token/ with an email and password; hands the token up. */
-export function SignIn({ onSignedIn }: { onSignedIn: (token: string) => void }) {
+/** /sign-in: POST /api/v1/auth/token/ with an email and password, then back to where the user was going. */
+export function SignIn() {
+  usePageTitle("Sign in");
+  const { signIn } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const notice = (useLocation().state as { message?: string | null } | null)?.message;
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const submit = useAction(
+    () => outcome(apiClient(null).POST("/api/v1/auth/token/", { body: { email, password } })),
+    ({ token }) => {
+      signIn(token);
+      navigate(safeNext(params.get("next")), { replace: true });
+    },
+  );
 
-  async function submit(event: FormEvent) {
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const answer = await outcome(apiClient(null).POST("/api/v1/auth/token/", { body: { email, password } }));
-    if (answer.ok) onSignedIn(answer.data.token);
-    else setError(answer.message);
+    void submit.run();
   }
 
   return (
-    <form onSubmit={submit} aria-label="Sign in">
-      <input type="email" aria-label="Email" placeholder="Email" value={email} onChange={(e) => setEmail(e.target.value)} required />
-      <input
-        type="password"
-        aria-label="Password"
-        placeholder="Password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        required
-      />
-      <button type="submit">Sign in</button>
-      {error && <p role="alert">{error}</p>}
-    </form>
+    <article className="narrow">
+      <h1>Sign in</h1>
+      {notice && <ErrorAlert message={notice} />}
+      <form onSubmit={onSubmit} aria-label="Sign in">
+        <Field label="Email" name="email" type="email" autoComplete="username" required
+          value={email} onChange={(e) => setEmail(e.target.value)} failure={submit.failure} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required
+          value={password} onChange={(e) => setPassword(e.target.value)} failure={submit.failure} />
+        <ErrorAlert failure={submit.failure} fields={["email", "password"]} />
+        <button type="submit" disabled={submit.pending} aria-busy={submit.pending}>
+          Sign in
+        </button>
+      </form>
+    </article>
   );
 }

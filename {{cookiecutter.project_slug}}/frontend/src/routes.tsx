@@ -1,0 +1,33 @@
+/**
+ * Every page and its URL. A new page: a component in pages/, its URL in paths.ts, a line here
+ * (under <RequireSignIn> when it needs a user). The server answers index.html for any path
+ * outside /api/, /admin/ and /static/, so each URL here survives a reload and a shared link.
+ */
+import { Navigate, type RouteObject } from "react-router";
+
+import { RequireSignIn } from "./auth/RequireSignIn";
+import { Layout } from "./components/Layout";
+import { Home } from "./pages/Home";
+import { NotFound } from "./pages/NotFound";
+import { Project } from "./pages/Project";
+import { Projects } from "./pages/Projects";
+import { SignIn } from "./pages/SignIn";
+
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    children: [
+      { path: "sign-in", element: <SignIn /> },
+      {
+        element: <RequireSignIn />,
+        children: [
+          { index: true, element: <Home /> },
+          { path: "t/:slug", element: <Navigate to="projects" replace /> },
+          { path: "t/:slug/projects", element: <Projects /> },
+          { path: "t/:slug/projects/:id", element: <Project /> },
+        ],
+      },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+];
