@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     # Never contacted: check --deploy and makemigrations --check need settings, not a server.
     "DATABASE_URL": "postgres://app:secret@db.internal:5432/acme_cloud",
     "DATABASE_OWNER_URL": "postgres://app_owner:secret@db.internal:5432/acme_cloud",
+    "EMAIL_URL": "smtp://mailer:secret@mail.internal:587",
 }
 
 

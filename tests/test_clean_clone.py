@@ -81,6 +81,7 @@ def test_the_clones_own_ci_and_migrate_job_pass_as_github_runs_them(cloned, runn
             "inputs.environment": "dev",
             "needs.build.outputs.image": RELEASE_IMAGE,
             "secrets.SECRET_KEY": "release-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP",
+            "secrets.EMAIL_URL": "consolemail://",
             "vars.ALLOWED_HOSTS": ".acme.io",
             "vars.BASE_DOMAIN": "acme.io",
             "github.actor": "template-tests",

@@ -35,6 +35,7 @@ SETTINGS_ONLY_ENV = {
     "ALLOWED_HOSTS": ".acme.io,localhost,127.0.0.1",
     "BASE_DOMAIN": "acme.io",
     "DATABASE_URL": "postgres://app:secret@db.internal:5432/acme_cloud",
+    "EMAIL_URL": "smtp://mailer:secret@mail.internal:587",
 }
 UNREACHABLE_DATABASE = "postgres://nobody:x@127.0.0.1:9/nowhere"
 DATABASE_VARIABLES = ("DATABASE_URL", "DATABASE_OWNER_URL")
@@ -627,7 +628,7 @@ def test_the_migrate_job_refuses_to_start_without_its_settings(baked):
     check = step(baked, "migrate", "Check that the environment has every setting")
     result = bash_step(check["run"], {"ENVIRONMENT": "prod"})
     assert result.returncode == 1, result.stdout
-    expected = ["DATABASE_URL", "SECRET_KEY"] + (["DATABASE_OWNER_URL"] if baked.strategy == "rls" else [])
+    expected = ["DATABASE_URL", "SECRET_KEY", "EMAIL_URL"] + (["DATABASE_OWNER_URL"] if baked.strategy == "rls" else [])
     for name in expected:
         assert f"has no secret {name}." in result.stdout, result.stdout
     for name in ("ALLOWED_HOSTS", "BASE_DOMAIN"):
