@@ -4,12 +4,19 @@ passwords and taken emails (however cased) are refused; throttled per client add
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from rest_framework.test import APIClient
 
 from .support import PASSWORD, assert_throttled, routing_headers, throttle_rates
 
 SIGNUP = "/api/v1/auth/signup/"
+
+
+@pytest.fixture(autouse=True)
+def no_counts_yet(db):
+    """Each test starts from zero throttle counts, in Redis too (the database's roll back with the test)."""
+    cache.clear()
 
 
 def sign_up(email, password=PASSWORD, **client_options):
