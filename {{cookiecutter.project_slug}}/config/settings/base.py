@@ -286,7 +286,7 @@ MAX_PAGE_SIZE = env.int("MAX_PAGE_SIZE", default=200)  # ?limit= beyond it is ca
 # https://docs.djangoproject.com/en/5.2/topics/email/
 # Each environment's module sets the backend from EMAIL_URL (config/email.py).
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@{{ cookiecutter.domain_name }}")
-# Where the links that mails carry open: the front end's origin (accept an invitation, reset a password).
+# Where the links that mails carry open: the app's origin (accept an invitation, reset a password).
 APP_URL = env("APP_URL", default="http://localhost:8000")
 # How long a mailed invitation can be accepted, and a password reset link used (seconds).
 INVITATION_TTL = env.int("INVITATION_TTL", default=7 * 24 * 3600)

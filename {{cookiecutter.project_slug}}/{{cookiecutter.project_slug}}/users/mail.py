@@ -1,7 +1,7 @@
 """Mail the project sends to people: invitations and password resets.
 
-Sent through EMAIL_URL's backend (config/email.py). Each mail carries a link into the front end
-at APP_URL; the link's token is the only secret in it, and only its hash is stored.
+Sent through EMAIL_URL's backend (config/email.py). Each mail carries a link under APP_URL, the
+app people open; the link's token is the only secret in it, and the database keeps no copy of it.
 """
 
 from urllib.parse import urlencode
@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 
 
 def app_link(path, **query):
-    """An absolute link to ``path`` of the front end (APP_URL), with ``query`` in its query string."""
+    """An absolute link to ``path`` under APP_URL, with ``query`` in its query string."""
     link = f"{settings.APP_URL.rstrip('/')}{path}"
     return f"{link}?{urlencode(query)}" if query else link
 
