@@ -19,7 +19,7 @@ NEW_PASSWORD = "another-long-passphrase-e2e"
 
 
 def reset_token(message):
-    """The ``token`` of the one link in ``message``, a link to the front end's reset page."""
+    """The ``token`` of the one link in ``message``, a link to the reset page at APP_URL."""
     links = re.findall(r"https?://\S+", message.get_payload(decode=True).decode())
     assert len(links) == 1, message.as_string()
     link = urlsplit(links[0])
