@@ -263,7 +263,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": f"{PACKAGE}.api.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
-    # docs/throttling.md: per tenant and per user on the API; sign-ins per address and per account.
+    # docs/throttling.md: per tenant and per user on the API; sign-ins per address and per account;
+    # sign-ups per address; password resets per address and, for the mails, per account.
     "DEFAULT_THROTTLE_CLASSES": [f"{PACKAGE}.api.throttling.ApiThrottles"],
     "DEFAULT_THROTTLE_RATES": {
         "tenant": env("THROTTLE_RATE_TENANT", default="3000/min"),
@@ -271,6 +272,9 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_RATE_ANON", default="120/min"),
         "login_address": env("THROTTLE_RATE_LOGIN_ADDRESS", default="20/min"),
         "login_account": env("THROTTLE_RATE_LOGIN_ACCOUNT", default="30/hour"),
+        "signup_address": env("THROTTLE_RATE_SIGNUP_ADDRESS", default="20/hour"),
+        "password_reset_address": env("THROTTLE_RATE_PASSWORD_RESET_ADDRESS", default="20/hour"),
+        "password_reset_account": env("THROTTLE_RATE_PASSWORD_RESET_ACCOUNT", default="5/hour"),
     },
     # Proxies in front of the server: 0 trusts no X-Forwarded-For (direct clients).
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),

@@ -39,7 +39,8 @@ THREADS = 4
 CONN_MAX_AGE = 60
 READY_TIMEOUT_SECONDS = 60
 COMMAND_TIMEOUT_SECONDS = 300
-THROTTLE_SCOPES = ("TENANT", "USER", "ANON", "LOGIN_ADDRESS", "LOGIN_ACCOUNT")
+# Every throttle scope, by its variable (THROTTLE_RATE_<SCOPE>): all of them generous on this server.
+THROTTLE_SCOPES = tuple(scope.upper() for scope in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
 UNTHROTTLED = "1000000/min"
 SERVER_ERROR = re.compile(r'" 5\d\d ')  # the status after the request line in gunicorn's access log
 

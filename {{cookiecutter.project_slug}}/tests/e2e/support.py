@@ -1,6 +1,8 @@
 """What the e2e tests import: plain helpers and clients, no fixtures (those live in conftest.py)."""
 
+import email
 import json
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -8,6 +10,7 @@ from django.conf import settings
 
 # Where test_concurrent_load.py leaves its numbers for the run's summary (conftest.py prints them).
 LOAD_REPORT = pytest.StashKey[list]()
+MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"
 
 
 def browser_context_options(deployment, slug):
@@ -67,3 +70,21 @@ class ApiClient:
 
     def delete(self, path):
         return self.request("DELETE", path)
+
+
+def mails_to(deployment, address, timeout=10):
+    """The mails the server wrote to ``address`` (EMAIL_URL=filemail://), oldest first, waiting up to
+    ``timeout`` seconds for a first one: a mail may be sent after its request's answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = []
+        for path in sorted(deployment.mail_dir.glob("*"), key=lambda path: path.stat().st_mtime_ns):
+            # The file backend writes each message, then a line of 79 dashes: what follows the last
+            # such line is a message still being written.
+            for text in path.read_text().split(MAIL_SEPARATOR)[:-1]:
+                message = email.message_from_string(text.strip())
+                if message["To"] == address:
+                    found.append(message)
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)

@@ -1,4 +1,5 @@
-"""Throttles: sign-ins per client address and per account; API requests per tenant and per user.
+"""Throttles: sign-ins, sign-ups and password resets per client address (sign-ins and reset mails
+per account too); API requests per tenant and per user.
 
 Their counters are shared by every web process, so a limit holds across processes and servers:
 in Redis when REDIS_URL is set (DRF's own sliding window, in the "throttles" cache), otherwise
@@ -65,19 +66,15 @@ class Throttles(BaseThrottle):
         return max(math.ceil(max(waits)), 1) if waits else None
 
 
-class LoginAddressThrottle(ConfiguredRateThrottle):
-    """Sign-in attempts from one client address (REMOTE_ADDR, or X-Forwarded-For by NUM_PROXIES)."""
-
-    scope = "login_address"
+class AddressThrottle(ConfiguredRateThrottle):
+    """Requests from one client address (REMOTE_ADDR, or X-Forwarded-For by NUM_PROXIES)."""
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class LoginAccountThrottle(ConfiguredRateThrottle):
-    """Sign-in attempts for one account, from anywhere: password guessing spread over addresses."""
-
-    scope = "login_account"
+class AccountThrottle(ConfiguredRateThrottle):
+    """Requests naming one account's email, from anywhere, whether or not the account exists."""
 
     def get_cache_key(self, request, view):
         email = request.data.get("email") if hasattr(request.data, "get") else None
@@ -85,6 +82,36 @@ class LoginAccountThrottle(ConfiguredRateThrottle):
             return None  # the serializer refuses the request anyway
         digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
+class LoginAddressThrottle(AddressThrottle):
+    """Sign-in attempts from one client address."""
+
+    scope = "login_address"
+
+
+class LoginAccountThrottle(AccountThrottle):
+    """Sign-in attempts for one account, from anywhere: password guessing spread over addresses."""
+
+    scope = "login_account"
+
+
+class SignUpAddressThrottle(AddressThrottle):
+    """Sign-ups from one client address: accounts made in bulk, and probing which emails are taken."""
+
+    scope = "signup_address"
+
+
+class PasswordResetAddressThrottle(AddressThrottle):
+    """Password reset requests and confirmations from one client address."""
+
+    scope = "password_reset_address"
+
+
+class PasswordResetAccountThrottle(AccountThrottle):
+    """Reset mails asked for one email, from anywhere: nobody's mailbox is flooded with them."""
+
+    scope = "password_reset_account"
 
 
 class TenantThrottle(ConfiguredRateThrottle):
@@ -127,6 +154,18 @@ class SignInThrottles(Throttles):
     scopes = (LoginAddressThrottle, LoginAccountThrottle)
 
 
+class SignUpThrottles(Throttles):
+    """The sign-up view's throttle: per client address."""
+
+    scopes = (SignUpAddressThrottle,)
+
+
+class PasswordResetThrottles(Throttles):
+    """The password reset views' throttles: per client address, and per email for the mails."""
+
+    scopes = (PasswordResetAddressThrottle, PasswordResetAccountThrottle)
+
+
 class ApiThrottles(Throttles):
     """Every API view's throttles (DEFAULT_THROTTLE_CLASSES): per tenant, per user, and without credentials."""
 
@@ -134,3 +173,5 @@ class ApiThrottles(Throttles):
 
 
 LOGIN_THROTTLES = [SignInThrottles]
+SIGNUP_THROTTLES = [SignUpThrottles]
+PASSWORD_RESET_THROTTLES = [PasswordResetThrottles]

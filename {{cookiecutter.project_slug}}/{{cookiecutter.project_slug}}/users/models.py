@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class UserManager(BaseUserManager):
@@ -16,6 +17,10 @@ class UserManager(BaseUserManager):
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, email):
+        """The user with this email, however it is cased: one address is one account."""
+        return self.get(email__iexact=email)
 
     def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
@@ -38,6 +43,13 @@ class User(AbstractUser):
     REQUIRED_FIELDS = []
 
     objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # Alice@example.com and alice@example.com reach one mailbox: never two accounts, even
+            # when two sign-ups race.
+            models.UniqueConstraint(Lower("email"), name="users_user_email_ci_unique"),
+        ]
 
     def __str__(self):
         return self.email
