@@ -1,4 +1,5 @@
-"""Throttles: sign-ins per client address and per account; API requests per tenant and per user.
+"""Throttles: sign-ins per client address and per account; API requests per tenant and per user;
+workspaces created per user.
 
 Their counters are shared by every web process, so a limit holds across processes and servers:
 in Redis when REDIS_URL is set (DRF's own sliding window, in the "throttles" cache), otherwise
@@ -87,6 +88,17 @@ class LoginAccountThrottle(ConfiguredRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": digest}
 
 
+class TenantCreationThrottle(ConfiguredRateThrottle):
+    """Workspaces one user asks to create, taken slugs included: each one made is a tenant to provision."""
+
+    scope = "tenant_create"
+
+    def get_cache_key(self, request, view):
+        if not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
 class TenantThrottle(ConfiguredRateThrottle):
     """Every request of one tenant together: one tenant cannot take the service from the others."""
 
@@ -133,4 +145,11 @@ class ApiThrottles(Throttles):
     scopes = (TenantThrottle, UserThrottle, AnonymousThrottle)
 
 
+class TenantCreationThrottles(Throttles):
+    """POST /api/v1/tenants/: the API's per-user budget, and the creations per user."""
+
+    scopes = (UserThrottle, AnonymousThrottle, TenantCreationThrottle)
+
+
 LOGIN_THROTTLES = [SignInThrottles]
+TENANT_CREATION_THROTTLES = [TenantCreationThrottles]
