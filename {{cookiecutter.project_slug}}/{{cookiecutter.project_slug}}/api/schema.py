@@ -84,8 +84,11 @@ class AutoSchema(SpectacularAutoSchema):
             errors["400"] = sentence(bad_request)
         if self.view.get_authenticators() and not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             errors["401"] = "No credentials, or a token that is invalid or expired."
-        if any(isinstance(p, IsTenantMember) for p in self.view.get_permissions()):
-            errors["403"] = "The user is not a member of this tenant."
+        refusals = [p for p in self.view.get_permissions() if isinstance(p, IsTenantMember)]
+        if refusals:
+            # A permission that asks for more than membership (a role) says which in its message.
+            roles = [p.message for p in refusals if p.message != IsTenantMember.message]
+            errors["403"] = " ".join(["The user is not a member of this tenant.", *roles])
         # Imported here: the probes are function views, which import this module's class.
         from {{ cookiecutter.project_slug }}.health.middleware import PROBES
 
