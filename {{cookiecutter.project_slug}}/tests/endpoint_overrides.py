@@ -12,4 +12,7 @@ OVERRIDES = {}
 
 # A tenant-scoped route that the generic attacks cannot send (a plain APIView, an action on
 # the list) -> the test that proves its isolation instead.
-TESTED_ELSEWHERE = {}
+TESTED_ELSEWHERE = {
+    # A read-only list (no object to retrieve, change or delete): its own attacks, and over HTTP.
+    "/api/v1/audit/": "tests/test_audit.py, tests/e2e/test_audit_trail.py",
+}
