@@ -7,9 +7,9 @@ from {{ cookiecutter.project_slug }}.health.views import health, ready
 {%- if cookiecutter.frontend == "react" %}
 from {{ cookiecutter.project_slug }}.spa import APP_ROUTE, index
 {%- endif %}
+from {{ cookiecutter.project_slug }}.teams.workspaces import WorkspaceCreateView
 from {{ cookiecutter.project_slug }}.users.password_reset import PasswordResetConfirmView, PasswordResetView
 from {{ cookiecutter.project_slug }}.users.signup import SignUpView
-from {{ cookiecutter.project_slug }}.teams.workspaces import WorkspaceCreateView
 from {{ cookiecutter.project_slug }}.users.views import LogoutAllView, LogoutView, MeView, ObtainTokenView
 
 # Under /api/ every 404 and 500 is JSON (api/errors.py); both URLConfs name the same handlers.

@@ -68,6 +68,44 @@ def test_deleting_a_task_records_its_title(api, acme, data):
     }
 
 
+def test_a_workspace_made_over_the_api_opens_its_trail_with_its_creation(db, django_user_model):
+    founder = django_user_model.objects.create_user(email="founder@example.test", password=PASSWORD)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(founder)}")
+    assert client.post("/api/v1/tenants/", {"slug": "initech", "name": "Initech"}, format="json").status_code == 201
+    tenant = Membership.objects.get(user=founder).tenant
+    [entry] = entries(tenant)
+    assert (entry["actor"], entry["action"], entry["target"]) == (founder.email, "tenant.created", "initech")
+    assert entry["request_id"], "the creation's request id is kept"
+
+
+def test_a_tenant_made_by_the_command_records_its_creation_with_no_actor(db):
+    tenant = create_tenant("initech", "Initech")
+    assert [(e["actor"], e["action"], e["target"]) for e in entries(tenant)] == [("", "tenant.created", "initech")]
+
+
+def test_a_role_change_and_a_removal_name_the_member_and_who_did_it(api, acme, data):
+    member = user_with_role(acme.tenant, "member")
+    membership = Membership.objects.get(user=member, tenant=acme.tenant)
+    client = api("acme", acme.owner)
+    assert client.patch(f"/api/v1/members/{membership.pk}/", {"role": "admin"}, format="json").status_code == 200
+    assert client.delete(f"/api/v1/members/{membership.pk}/").status_code == 204
+    newest = [(e["actor"], e["action"], e["target"]) for e in entries(acme.tenant)[:2]]
+    assert newest == [
+        (acme.owner.email, "member.removed", member.email),
+        (acme.owner.email, "member.role_changed", member.email),
+    ]
+
+
+def test_a_refused_role_change_records_nothing(api, acme, data):
+    member = user_with_role(acme.tenant, "member")
+    membership = Membership.objects.get(user=member, tenant=acme.tenant)
+    before = entries(acme.tenant)
+    answer = api("acme", member).patch(f"/api/v1/members/{membership.pk}/", {"role": "owner"}, format="json")
+    assert answer.status_code == 403
+    assert entries(acme.tenant) == before
+
+
 def test_a_refused_deletion_records_nothing(api, acme, globex, data):
     before = entries(acme.tenant), entries(globex.tenant)
     response = api("acme", acme.owner).delete(f"/api/v1/projects/{data['globex']['projects']}/")
