@@ -7,6 +7,7 @@ from {{ cookiecutter.project_slug }}.health.views import health, ready
 {%- if cookiecutter.frontend == "react" %}
 from {{ cookiecutter.project_slug }}.spa import index
 {%- endif %}
+from {{ cookiecutter.project_slug }}.teams.invitations import AcceptInvitationView
 from {{ cookiecutter.project_slug }}.users.views import LogoutAllView, LogoutView, MeView, ObtainTokenView
 
 # Under /api/ every 404 and 500 is JSON (api/errors.py); both URLConfs name the same handlers.
@@ -21,6 +22,7 @@ urlpatterns = [
     path("api/v1/auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("api/v1/auth/logout-all/", LogoutAllView.as_view(), name="auth-logout-all"),
     path("api/v1/auth/me/", MeView.as_view(), name="auth-me"),
+    path("api/v1/invitations/accept/", AcceptInvitationView.as_view(), name="invitation-accept"),
     path("api/v1/schema/", ApiSchemaView.as_view(), name="openapi-schema"),
     # Swagger UI from drf-spectacular-sidecar's static files: pinned, and no CDN needed.
     path("api/v1/docs/", ApiDocsView.as_view(url_name="openapi-schema"), name="api-docs"),

@@ -81,6 +81,7 @@ LOCAL_APPS = [
     f"{PACKAGE}.users",
     f"{PACKAGE}.health",
     f"{PACKAGE}.projects",
+    f"{PACKAGE}.teams",
     # django.contrib.admin, with a site only a member of the request's tenant may use.
     f"{PACKAGE}.tenancy.apps.TenantAdminConfig",
 ]
@@ -271,6 +272,7 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_RATE_ANON", default="120/min"),
         "login_address": env("THROTTLE_RATE_LOGIN_ADDRESS", default="20/min"),
         "login_account": env("THROTTLE_RATE_LOGIN_ACCOUNT", default="30/hour"),
+        "invitation_accept": env("THROTTLE_RATE_INVITATION_ACCEPT", default="20/min"),
     },
     # Proxies in front of the server: 0 trusts no X-Forwarded-For (direct clients).
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TeamsConfig(AppConfig):
+    """Who belongs to a tenant and how they join it: shared tables, outside every tenant."""
+
+    name = "{{ cookiecutter.project_slug }}.teams"
+    label = "teams"
+    verbose_name = "Teams"
