@@ -39,7 +39,7 @@ THREADS = 4
 CONN_MAX_AGE = 60
 READY_TIMEOUT_SECONDS = 60
 COMMAND_TIMEOUT_SECONDS = 300
-THROTTLE_SCOPES = ("TENANT", "USER", "ANON", "LOGIN_ADDRESS", "LOGIN_ACCOUNT")
+THROTTLE_SCOPES = ("TENANT", "USER", "ANON", "LOGIN_ADDRESS", "LOGIN_ACCOUNT", "INVITATION_ACCEPT")
 UNTHROTTLED = "1000000/min"
 SERVER_ERROR = re.compile(r'" 5\d\d ')  # the status after the request line in gunicorn's access log
 
@@ -146,6 +146,8 @@ def deploy(workdir):
     # A member (not an owner) whose token is expired by a test; a user with no tenant at all.
     users["member@acme.test"] = SeededUser("member@acme.test", {"acme": "member"})
     users["outsider@e2e.test"] = SeededUser("outsider@e2e.test", {})
+    # A user with no tenant yet, invited by mail to acme in test_invitations.py.
+    users["invitee@e2e.test"] = SeededUser("invitee@e2e.test", {})
 
     command_environment = production_environment(database_urls())
     # Collected files go to a temporary STATIC_ROOT where settings read it from the environment;

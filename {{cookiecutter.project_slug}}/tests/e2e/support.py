@@ -1,5 +1,6 @@
 """What the e2e tests import: plain helpers and clients, no fixtures (those live in conftest.py)."""
 
+import email
 import json
 from dataclasses import dataclass
 
@@ -67,3 +68,19 @@ class ApiClient:
 
     def delete(self, path):
         return self.request("DELETE", path)
+
+
+def mails_to(mail_dir, address):
+    """Every mail sent to ``address`` in ``mail_dir`` (EMAIL_URL=filemail://...), oldest first.
+
+    Django's file backend writes each connection's messages to a file of its own, each message
+    followed by a line of 79 dashes.
+    """
+    found = []
+    for path in sorted(mail_dir.glob("*.log"), key=lambda each: each.stat().st_mtime_ns):
+        for text in path.read_text().split("\n" + "-" * 79 + "\n"):
+            if text.strip():
+                message = email.message_from_string(text)
+                if address in message.get_all("To", []):
+                    found.append(message)
+    return found
