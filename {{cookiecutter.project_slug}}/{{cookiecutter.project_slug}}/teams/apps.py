@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class TeamsConfig(AppConfig):
-    """Who belongs to a tenant and how they join it: shared tables, outside every tenant."""
+    """Who belongs to a tenant and how they join it: tables of no tenant, like the users' table."""
 
     name = "{{ cookiecutter.project_slug }}.teams"
     label = "teams"
