@@ -50,3 +50,19 @@ def test_an_invited_user_accepts_the_mailed_link_once_and_reads_that_tenant_only
     assert again.status == 400, again.body
     assert "already accepted" in again.json()["detail"]
     assert made.json()["id"] not in [row["id"] for row in owner.get("/api/v1/invitations/").json()["results"]]
+
+
+def test_another_tenants_invitation_is_404_by_id_and_its_list_403(deployment, api):
+    """acme's owner, a legitimate admin of acme, goes after globex's invitations over HTTP."""
+    acme, globex = deployment.tenants["acme"], deployment.tenants["globex"]
+    victim = api("globex", globex.owner_email)
+    made = victim.post("/api/v1/invitations/", {"email": "someone@globex.test", "role": "admin"})
+    assert made.status == 201, made.body
+    target = f"/api/v1/invitations/{made.json()['id']}/"
+    for method in ("GET", "DELETE"):
+        answer = api("acme", acme.owner_email).request(method, target)
+        assert answer.status == 404, (method, answer.body)
+    forged = api("globex", acme.owner_email).get("/api/v1/invitations/")
+    assert forged.status == 403, forged.body
+    assert b"someone@globex.test" not in forged.body
+    assert made.json()["id"] in [row["id"] for row in victim.get("/api/v1/invitations/").json()["results"]]
