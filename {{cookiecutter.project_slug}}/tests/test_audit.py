@@ -5,9 +5,12 @@ GET /api/v1/audit/ is a read-only list, not a ModelViewSet, so tests/endpoints.p
 its attacks: they are here (tests/endpoint_overrides.py's TESTED_ELSEWHERE names this module).
 """
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db import DatabaseError, connection, transaction
 from rest_framework.test import APIClient
 
@@ -259,3 +262,23 @@ def test_deleting_a_tenant_still_erases_its_trail(acme, data):
     delete_tenant("doomed")
     assert not [str(check) for check in verify_erased(trace) if check.remaining]
     assert entries(acme.tenant)  # another tenant's trail is untouched
+
+
+def test_an_invitation_made_revoked_and_accepted_is_in_the_trail(api, acme, data, django_user_model):
+    client = api("acme", acme.owner)
+    revoked = client.post("/api/v1/invitations/", {"email": "gone@example.test", "role": "member"}, format="json")
+    assert client.delete(f"/api/v1/invitations/{revoked.json()['id']}/").status_code == 204
+    invited = client.post("/api/v1/invitations/", {"email": "ada@example.test", "role": "admin"}, format="json")
+    assert invited.status_code == 201
+    token = re.search(r"[?&]token=([A-Za-z0-9_-]+)", mail.outbox[-1].body).group(1)
+    ada = django_user_model.objects.create_user(email="ada@example.test", password=PASSWORD)
+    accepter = APIClient()
+    accepter.credentials(HTTP_AUTHORIZATION=f"Token {token_for(ada)}")
+    assert accepter.post("/api/v1/invitations/accept/", {"token": token}, format="json").status_code == 200
+    newest = [(e["actor"], e["action"], e["target"]) for e in entries(acme.tenant)[:4]]
+    assert newest == [
+        ("ada@example.test", "invitation.accepted", "ada@example.test"),
+        (acme.owner.email, "invitation.created", "ada@example.test"),
+        (acme.owner.email, "invitation.revoked", "gone@example.test"),
+        (acme.owner.email, "invitation.created", "gone@example.test"),
+    ]
