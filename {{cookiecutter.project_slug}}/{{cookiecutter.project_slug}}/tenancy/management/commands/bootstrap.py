@@ -10,9 +10,21 @@ class Command(BaseCommand):
         + ". Safe to run again: a second run changes nothing. Deploys run it before every release."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--canary",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Migrate the first N tenant schemas that are behind one by one before the others, and stop at "
+            "the first failure (schema strategy; with rls every tenant shares the same tables).",
+        )
+
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
-        for name, step in bootstrap_steps():
+        if options["canary"] < 0:
+            raise CommandError("--canary must be 0 or more.")
+        for name, step in bootstrap_steps(canary=options["canary"]):
             self.stdout.write(f"bootstrap: {name} ...")
             try:
                 step(verbosity=max(verbosity - 1, 0))
