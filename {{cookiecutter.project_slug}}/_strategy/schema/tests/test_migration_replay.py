@@ -46,7 +46,8 @@ SCHEMA_ONLY = (
     "    operations = [\n"
     "        migrations.AddField(model_name='item', name='code', field=models.CharField(db_index=True, default='', "
     "max_length=20)),\n"
-    "        migrations.AlterField(model_name='item', name='name', field=models.CharField(max_length=100, unique=True)),\n"
+    "        migrations.AlterField(model_name='item', name='name', "
+    "field=models.CharField(max_length=100, unique=True)),\n"
     "        migrations.CreateModel(name='Label', fields=["
     "('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), "
     "('text', models.CharField(max_length=20)), "
@@ -66,6 +67,14 @@ WITH_PYTHON = (
     "    ]\n",
     SCHEMA_ONLY[1].replace("db_index=True)\n", "db_index=True)\n    flag = models.BooleanField(default=False)\n", 1),
 )
+
+# Run by manage.py shell: tenants made as create_tenant makes them.
+CREATE_TENANTS = """
+from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+
+for slug in {slugs!r}:
+    create_tenant(slug, slug)
+"""
 
 
 class Probe:
@@ -90,12 +99,7 @@ class Probe:
             "PYTHONPATH": os.pathsep.join([str(root), str(PROJECT_DIR)]),
         }
         self.manage("bootstrap")
-        self.manage(
-            "shell",
-            "-c",
-            "from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant\n"
-            f"for slug in {TENANTS!r}:\n    create_tenant(slug, slug)",
-        )
+        self.manage("shell", "-c", CREATE_TENANTS.format(slugs=TENANTS))
 
     def deploy(self, name, stage):
         migration, models_source = stage
@@ -265,13 +269,7 @@ def test_replay_round_trips_do_not_grow_with_the_schemas_behind():
     """The same statements for 6 schemas behind as for 2: one batch, whatever the count."""
     env = bootstrapped_database("replay_round_trips")
     slugs = [f"r{index}" for index in range(6)]
-    result = manage_py(
-        "shell",
-        "-c",
-        "from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant\n"
-        f"for slug in {slugs!r}:\n    create_tenant(slug, slug)",
-        **env,
-    )
+    result = manage_py("shell", "-c", CREATE_TENANTS.format(slugs=slugs), **env)
     assert result.returncode == 0, result.stderr
     counts = []
     for behind in (slugs[:2], slugs):
@@ -294,7 +292,8 @@ def test_replay_round_trips_do_not_grow_with_the_schemas_behind():
         with autocommit_connection(database_admin_settings(), "test_replay_round_trips") as conn:
             template = schema_signature(BASE_SCHEMA, conn)
             assert all(schema_signature(schema, conn) == template for schema in slugs)
-            states = {row[0] for row in conn.execute("SELECT migration_state FROM tenancy_tenant WHERE slug <> 'public'")}
+            rows = conn.execute("SELECT migration_state FROM tenancy_tenant WHERE slug <> 'public'")
+            states = {row[0] for row in rows}
             assert states == {current_migration_state()}
     assert counts[0] == counts[1], counts
     assert counts[1] <= 40, counts

@@ -138,10 +138,11 @@ def _content_types_sql():
 
 
 def _records_sql(migrations):
-    values = sql.SQL(", ").join(sql.SQL("({}, {}, now())").format(sql.Literal(a), sql.Literal(n)) for a, n in migrations)
-    return sql.SQL("INSERT INTO django_migrations (app, name, applied) VALUES {}").format(values).as_string(
-        connection.connection
+    values = sql.SQL(", ").join(
+        sql.SQL("({}, {}, now())").format(sql.Literal(app), sql.Literal(name)) for app, name in migrations
     )
+    statement = sql.SQL("INSERT INTO django_migrations (app, name, applied) VALUES {}").format(values)
+    return statement.as_string(connection.connection)
 
 
 def render(schema, pending):
@@ -210,7 +211,7 @@ def replay(plan, schemas, state, pending_of, batch=BATCH):
         try:
             with connection.cursor() as cursor:
                 cursor.execute(script)
-        except Exception as exc:  # noqa: BLE001 - named with its schema below, the others go on
+        except Exception as exc:  # named with its schema below; the others go on
             with connection.cursor() as cursor:
                 cursor.execute("ROLLBACK")
             behind = pending_of(chunk)

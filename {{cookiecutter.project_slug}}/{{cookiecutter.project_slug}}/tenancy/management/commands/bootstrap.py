@@ -16,8 +16,8 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="N",
-            help="Migrate the first N tenant schemas that are behind one by one before the others, and stop at "
-            "the first failure (schema strategy; with rls every tenant shares the same tables).",
+            help="Bring the first N tenants that are behind up to date one by one, before the others, and stop "
+            "at the first failure (docs/commands.md).",
         )
 
     def handle(self, *args, **options):
