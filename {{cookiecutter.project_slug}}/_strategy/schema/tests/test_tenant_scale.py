@@ -137,7 +137,8 @@ def test_tenant_creation_stays_flat_in_one_process():
     assert growth < MAX_SESSION_GROWTH_PER_CREATION * (CREATIONS - WARM_UP), (
         f"the database session grew {growth / 1e6:.1f} MB over {CREATIONS - WARM_UP} tenant creations"
     )
-    assert statements[-1] <= 16, "one round trip for the schema, a few for the rows"
+    # The audit trail's first entry adds three: into the new schema, the entry, and back.
+    assert statements[-1] <= 19, "one round trip for the schema, a few for the rows and the trail's first entry"
 
 
 def test_bootstrap_migrates_only_schemas_behind_and_names_every_failure():
