@@ -7,17 +7,23 @@ import { Navigate, type RouteObject } from "react-router";
 
 import { RequireSignIn } from "./auth/RequireSignIn";
 import { Layout } from "./components/Layout";
+import { ForgotPassword } from "./pages/ForgotPassword";
 import { Home } from "./pages/Home";
 import { NotFound } from "./pages/NotFound";
 import { Project } from "./pages/Project";
 import { Projects } from "./pages/Projects";
+import { ResetPassword } from "./pages/ResetPassword";
 import { SignIn } from "./pages/SignIn";
+import { SignUp } from "./pages/SignUp";
 
 export const routes: RouteObject[] = [
   {
     element: <Layout />,
     children: [
       { path: "sign-in", element: <SignIn /> },
+      { path: "sign-up", element: <SignUp /> },
+      { path: "forgot-password", element: <ForgotPassword /> },
+      { path: "reset-password", element: <ResetPassword /> },
       {
         element: <RequireSignIn />,
         children: [
