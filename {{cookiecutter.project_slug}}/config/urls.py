@@ -13,5 +13,6 @@ from config.urls_public import urlpatterns as public_urlpatterns
 urlpatterns = [
     *public_urlpatterns,
     path("api/v1/", include("{{ cookiecutter.project_slug }}.projects.urls")),
+    path("api/v1/", include("{{ cookiecutter.project_slug }}.teams.urls")),
     path("admin/", admin.site.urls),
 ]

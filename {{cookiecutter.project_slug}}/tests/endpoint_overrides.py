@@ -12,4 +12,14 @@ OVERRIDES = {}
 
 # A tenant-scoped route that the generic attacks cannot send (a plain APIView, an action on
 # the list) -> the test that proves its isolation instead.
-TESTED_ELSEWHERE = {}
+TESTED_ELSEWHERE = {
+    # Memberships are a shared table, served by plain views (list, change a role, remove).
+    "/api/v1/members/": "tests/test_members.py::test_any_member_lists_this_tenants_members_only, "
+    "test_a_caller_who_is_not_a_member_is_refused",
+    "/api/v1/members/<pk>/": "tests/test_members.py::test_another_tenants_member_by_id_is_404_and_unchanged, "
+    "test_a_caller_who_is_not_a_member_is_refused, test_only_an_owner_changes_roles, "
+    "test_a_member_cannot_remove_anyone",
+    # The request's tenant itself: no object of another tenant to name.
+    "/api/v1/tenant/": "tests/test_workspaces.py::test_the_owner_of_another_tenant_cannot_delete_it, "
+    "test_only_an_owner_deletes_the_tenant",
+}

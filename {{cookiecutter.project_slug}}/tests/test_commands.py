@@ -36,6 +36,12 @@ def test_contract_commands_are_the_projects_own(name):
     assert get_commands()[name] == "{{ cookiecutter.project_slug }}.tenancy"
 
 
+@pytest.mark.parametrize("name", ["suspend_tenant", "resume_tenant"])
+def test_suspension_commands_are_the_projects_own(name):
+    """The same commands in both strategies: the teams app's (tests/test_suspension.py runs them)."""
+    assert get_commands()[name] == "{{ cookiecutter.project_slug }}.teams"
+
+
 @pytest.mark.django_db(databases="__all__")
 def test_bootstrap_again_changes_nothing():
     before = database_snapshot()

@@ -18,7 +18,7 @@ def test_me_lists_the_users_own_memberships_only(acme, globex):
     assert response.json() == {
         "id": acme.owner.pk,
         "email": acme.owner.email,
-        "memberships": [{"tenant": "acme", "name": "Acme", "role": "owner"}],
+        "memberships": [{"tenant": "acme", "name": "Acme", "role": "owner", "state": "active"}],
     }
     assert b"globex" not in response.content
 

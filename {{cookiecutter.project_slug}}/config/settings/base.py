@@ -47,6 +47,8 @@ TENANT_HEADER = "X-Tenant-ID"
 # Seconds a process keeps a resolved tenant (by slug or host); a change made in this process
 # clears it at once, other processes see it within this time. 0 turns the cache off.
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=30)
+# Workspaces one user may own at once, beyond which POST /api/v1/tenants/ refuses (403).
+TENANTS_PER_USER = env.int("TENANTS_PER_USER", default=5)
 
 # URLS
 # ------------------------------------------------------------------------------
@@ -79,6 +81,8 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     f"{PACKAGE}.tenancy",
     f"{PACKAGE}.users",
+    # Workspaces, members and their roles: tables of the platform, outside every tenant, like tenancy's.
+    f"{PACKAGE}.teams",
     f"{PACKAGE}.health",
     f"{PACKAGE}.projects",
     # django.contrib.admin, with a site only a member of the request's tenant may use.
@@ -275,6 +279,7 @@ REST_FRAMEWORK = {
         "signup_address": env("THROTTLE_RATE_SIGNUP_ADDRESS", default="20/hour"),
         "password_reset_address": env("THROTTLE_RATE_PASSWORD_RESET_ADDRESS", default="20/hour"),
         "password_reset_account": env("THROTTLE_RATE_PASSWORD_RESET_ACCOUNT", default="5/hour"),
+        "tenant_create": env("THROTTLE_RATE_TENANT_CREATE", default="20/hour"),
     },
     # Proxies in front of the server: 0 trusts no X-Forwarded-For (direct clients).
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),

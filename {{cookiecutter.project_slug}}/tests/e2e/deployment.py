@@ -147,6 +147,9 @@ def deploy(workdir):
     # A member (not an owner) whose token is expired by a test; a user with no tenant at all.
     users["member@acme.test"] = SeededUser("member@acme.test", {"acme": "member"})
     users["outsider@e2e.test"] = SeededUser("outsider@e2e.test", {})
+    # Users of no tenant yet who make a workspace of their own (test_workspaces.py).
+    users["founder@e2e.test"] = SeededUser("founder@e2e.test", {})
+    users["teammate@e2e.test"] = SeededUser("teammate@e2e.test", {})
 
     command_environment = production_environment(database_urls())
     # Collected files go to a temporary STATIC_ROOT where settings read it from the environment;

@@ -41,3 +41,9 @@ def expire_token(email):
     past = timezone.now() - timedelta(seconds=60)
     if AuthToken.objects.filter(user__email=email).update(expiry=past) == 0:
         raise SystemExit(f"{email} has no API token to expire: request one from /api/v1/auth/token/ first.")
+
+
+def add_member(slug, email, role):
+    """Give an existing user ``role`` in tenant ``slug``, as an accepted invitation would."""
+    user = get_user_model().objects.get(email=email)
+    Membership.objects.create(user=user, tenant=Tenant.objects.get(slug=slug), role=role)

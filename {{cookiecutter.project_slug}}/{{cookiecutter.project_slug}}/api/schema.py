@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.permissions import AllowAny
 
 from {{ cookiecutter.project_slug }}.tenancy.middleware import is_tenant_scoped
-from {{ cookiecutter.project_slug }}.tenancy.permissions import IsTenantMember
+from {{ cookiecutter.project_slug }}.tenancy.permissions import IsTenantAdmin, IsTenantMember, IsTenantOwner
 
 from .errors import ErrorSerializer
 
@@ -85,7 +85,7 @@ class AutoSchema(SpectacularAutoSchema):
         if self.view.get_authenticators() and not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             errors["401"] = "No credentials, or a token that is invalid or expired."
         if any(isinstance(p, IsTenantMember) for p in self.view.get_permissions()):
-            errors["403"] = "The user is not a member of this tenant."
+            errors["403"] = forbidden(self.view.get_permissions())
         # Imported here: the probes are function views, which import this module's class.
         from {{ cookiecutter.project_slug }}.health.middleware import PROBES
 
@@ -106,6 +106,17 @@ class AutoSchema(SpectacularAutoSchema):
         if self.view.get_throttles():
             errors["429"] = "Too many requests: retry after the Retry-After header's seconds."
         return errors
+
+
+def forbidden(permissions):
+    """The 403 of an operation: who may call it, and suspension (tenancy/permissions.py)."""
+    if any(isinstance(p, IsTenantOwner) for p in permissions):
+        who = "an owner"
+    elif any(isinstance(p, IsTenantAdmin) for p in permissions):
+        who = "an admin or owner"
+    else:
+        who = "a member"
+    return f"The user is not {who} of this tenant, or the tenant is suspended."
 
 
 def sentence(parts):

@@ -1,5 +1,5 @@
 """Throttles: sign-ins, sign-ups and password resets per client address (sign-ins and reset mails
-per account too); API requests per tenant and per user.
+per account too); API requests per tenant and per user; workspaces created per user.
 
 Their counters are shared by every web process, so a limit holds across processes and servers:
 in Redis when REDIS_URL is set (DRF's own sliding window, in the "throttles" cache), otherwise
@@ -114,6 +114,17 @@ class PasswordResetAccountThrottle(AccountThrottle):
     scope = "password_reset_account"
 
 
+class TenantCreationThrottle(ConfiguredRateThrottle):
+    """Workspaces one user asks to create, taken slugs included: each one made is a tenant to provision."""
+
+    scope = "tenant_create"
+
+    def get_cache_key(self, request, view):
+        if not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
 class TenantThrottle(ConfiguredRateThrottle):
     """Every request of one tenant together: one tenant cannot take the service from the others."""
 
@@ -172,6 +183,13 @@ class ApiThrottles(Throttles):
     scopes = (TenantThrottle, UserThrottle, AnonymousThrottle)
 
 
+class TenantCreationThrottles(Throttles):
+    """POST /api/v1/tenants/: the API's per-user budget, and the creations per user."""
+
+    scopes = (UserThrottle, AnonymousThrottle, TenantCreationThrottle)
+
+
 LOGIN_THROTTLES = [SignInThrottles]
 SIGNUP_THROTTLES = [SignUpThrottles]
 PASSWORD_RESET_THROTTLES = [PasswordResetThrottles]
+TENANT_CREATION_THROTTLES = [TenantCreationThrottles]

@@ -6,13 +6,16 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from .permissions import ADMIN_ROLES, is_member
+from .permissions import ADMIN_ROLES, SUSPENDED, is_member
 
 
 class TenantAuthenticationForm(AdminAuthenticationForm):
     def confirm_login_allowed(self, user):
-        if not is_member(user, getattr(self.request, "tenant", None), roles=ADMIN_ROLES):
+        tenant = getattr(self.request, "tenant", None)
+        if not is_member(user, tenant, roles=ADMIN_ROLES):
             raise ValidationError("This account does not administer this tenant.", code="not_a_member")
+        if tenant.suspended_at is not None:
+            raise ValidationError(SUSPENDED, code="suspended")
 
 
 class TenantAdminSite(admin.AdminSite):
@@ -32,6 +35,8 @@ class TenantAdminSite(admin.AdminSite):
         def guarded(request, *args, **kwargs):
             if request.user.is_authenticated and not self.has_permission(request):
                 raise PermissionDenied("You do not administer this tenant.")
+            if request.user.is_authenticated and request.tenant.suspended_at is not None:
+                raise PermissionDenied(SUSPENDED)
             return inner(request, *args, **kwargs)
 
         return update_wrapper(guarded, inner)

@@ -1,11 +1,14 @@
-"""Membership decides access: a valid user of another tenant is still refused (403)."""
+"""Membership decides access: a valid user of another tenant is still refused (403), and so is
+every member of a suspended tenant."""
 
 from django.db.models import OuterRef, Subquery
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from .models import Membership
 
 ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
+SUSPENDED = "This tenant is suspended."
 
 
 def role_in(tenant):
@@ -60,7 +63,14 @@ class IsTenantMember(BasePermission):
     def has_permission(self, request, view):
         if not request.user.is_authenticated:
             return False  # DRF turns this into 401 with a WWW-Authenticate header
-        return is_member(request.user, getattr(request, "tenant", None), request=request)
+        tenant = getattr(request, "tenant", None)
+        if not is_member(request.user, tenant, request=request):
+            # Raised, not returned: a subclass's message is about roles, which a non-member has none of.
+            raise PermissionDenied(IsTenantMember.message)
+        # Told to members only: to anyone else the tenant answers as to any non-member.
+        if tenant.suspended_at is not None:
+            raise PermissionDenied(SUSPENDED)
+        return True
 
 
 class IsTenantAdmin(IsTenantMember):

@@ -22,6 +22,11 @@ class MembershipSerializer(serializers.Serializer):
     tenant = serializers.CharField(source="tenant.slug", help_text="The tenant's slug: what a request names it by.")
     name = serializers.CharField(source="tenant.name")
     role = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=["active", "suspended"],
+        source="tenant.state",
+        help_text="suspended: an operator suspended the tenant, and every request to it answers 403.",
+    )
 
 
 class MeSerializer(serializers.Serializer):

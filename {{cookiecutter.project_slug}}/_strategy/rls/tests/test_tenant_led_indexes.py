@@ -22,6 +22,10 @@ from .support import autocommit_connection, routing_headers, token_for
 
 ROWS = 100_000
 TENANTS = 20
+# The tables the fixture fills. Any other (a model added since) is nearly empty, and PostgreSQL
+# reads a nearly empty table by a sequential scan whatever its indexes: its page is planned with
+# sequential scans off, which asks which index the page would use once the table has grown.
+FILLED_TABLES = ("projects_project", "projects_task")
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +60,7 @@ def shared_tables_of_many_tenants(django_db_setup):
                         "'bulk-' || n, false FROM generate_series(1, %s) AS n",
                         [tenant_id, per_tenant],
                     )
-            conn.execute("ANALYZE projects_project, projects_task")
+            conn.execute(f"ANALYZE {', '.join(FILLED_TABLES)}")
             yield
         finally:
             for tenant_id in [acme_id, *bulk_ids]:
@@ -65,7 +69,7 @@ def shared_tables_of_many_tenants(django_db_setup):
                     conn.execute("DELETE FROM projects_task WHERE title LIKE 'bulk-%'")
                     conn.execute("DELETE FROM projects_project WHERE name LIKE 'bulk-%'")
             conn.execute("DELETE FROM tenancy_tenant WHERE id = ANY(%s)", [bulk_ids])
-            conn.execute("ANALYZE projects_project, projects_task")
+            conn.execute(f"ANALYZE {', '.join(FILLED_TABLES)}")
 
 
 def tenant_led_indexes(table, order_column=None):
@@ -103,6 +107,8 @@ def test_each_list_page_uses_an_index_led_by_the_tenant(shared_tables_of_many_te
     page = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"] and "LIMIT" in q["sql"]]
     assert len(page) == 1, queries.captured_queries
     with tenant_context(acme.tenant), connection.cursor() as cursor:
+        if table not in FILLED_TABLES:
+            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN (FORMAT JSON) {page[0]}")
         plan = cursor.fetchone()[0]
     plan = plan if isinstance(plan, list) else json.loads(plan)

@@ -36,6 +36,8 @@ class Tenant(TenantMixin):
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     created = models.DateTimeField(auto_now_add=True)
+    # Set by `manage.py suspend_tenant`: every tenant-scoped request then answers 403 (IsTenantMember).
+    suspended_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
@@ -44,6 +46,11 @@ class Tenant(TenantMixin):
 
     def __str__(self):
         return self.slug
+
+    @property
+    def state(self):
+        """Whether requests are served: "active", or "suspended" by an operator (suspend_tenant)."""
+        return "suspended" if self.suspended_at else "active"
 
     @property
     def primary_domain(self):

@@ -164,6 +164,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/members/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every member of this tenant, with their role. */
+        get: operations["members_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/members/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description One member of this tenant: an owner changes their role, an admin or owner removes them. */
+        delete: operations["members_destroy"];
+        options?: never;
+        head?: never;
+        /** @description One member of this tenant: an owner changes their role, an admin or owner removes them. */
+        patch: operations["members_partial_update"];
+        trace?: never;
+    };
     "/api/v1/projects/": {
         parameters: {
             query?: never;
@@ -262,6 +297,45 @@ export interface paths {
         patch: operations["tasks_partial_update"];
         trace?: never;
     };
+    "/api/v1/tenant/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description The request's tenant. Deleting it takes all of its data, for good: owners only. */
+        delete: operations["tenant_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Create a workspace (a tenant) and become its owner; it is served from the next request.
+         *
+         *     Needs no tenant. Each user may own at most TENANTS_PER_USER workspaces, and creations are
+         *     throttled per user (THROTTLE_RATE_TENANT_CREATE).
+         */
+        post: operations["tenants_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -270,6 +344,10 @@ export interface components {
             /** Format: email */
             email: string;
             password: string;
+        };
+        DeletionRequest: {
+            /** @description The tenant's slug, typed again: nothing of the tenant can be restored. */
+            confirm: string;
         };
         EnqueuedJob: {
             /** @description the id of the background job, in the queue */
@@ -290,11 +368,39 @@ export interface components {
             email: string;
             memberships: components["schemas"]["Membership"][];
         };
+        Member: {
+            readonly id: number;
+            /** Format: email */
+            readonly email: string;
+            readonly role: components["schemas"]["RoleEnum"];
+        };
         Membership: {
             /** @description The tenant's slug: what a request names it by. */
             tenant: string;
             name: string;
             role: string;
+            /**
+             * @description suspended: an operator suspended the tenant, and every request to it answers 403.
+             *
+             *     * `active` - active
+             *     * `suspended` - suspended
+             */
+            state: components["schemas"]["StateEnum"];
+        };
+        PaginatedMemberList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=400&limit=100
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?offset=200&limit=100
+             */
+            previous?: string | null;
+            results: components["schemas"]["Member"][];
         };
         PaginatedProjectList: {
             /** @example 123 */
@@ -342,6 +448,9 @@ export interface components {
         PatchedProjectRequest: {
             name?: string;
         };
+        PatchedRoleRequest: {
+            role?: components["schemas"]["RoleEnum"];
+        };
         PatchedTaskRequest: {
             project?: number;
             title?: string;
@@ -363,11 +472,24 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @description * `owner` - Owner
+         *     * `admin` - Admin
+         *     * `member` - Member
+         * @enum {string}
+         */
+        RoleEnum: "owner" | "admin" | "member";
         SignUpRequest: {
             /** Format: email */
             email: string;
             password: string;
         };
+        /**
+         * @description * `active` - active
+         *     * `suspended` - suspended
+         * @enum {string}
+         */
+        StateEnum: "active" | "suspended";
         /**
          * @description * `ok` - ok
          *     * `unavailable` - unavailable
@@ -387,6 +509,26 @@ export interface components {
         };
         Token: {
             readonly token: string;
+        };
+        Workspace: {
+            /** @description How requests name the workspace: lowercase letters, digits and single hyphens, starting with a letter, 2-40 characters (a host name label). */
+            slug: string;
+            /** @description The workspace's display name. */
+            name: string;
+            /**
+             * @description Yours: owner.
+             *
+             *     * `owner` - Owner
+             *     * `admin` - Admin
+             *     * `member` - Member
+             */
+            readonly role: components["schemas"]["RoleEnum"];
+        };
+        WorkspaceRequest: {
+            /** @description How requests name the workspace: lowercase letters, digits and single hyphens, starting with a letter, 2-40 characters (a host name label). */
+            slug: string;
+            /** @description The workspace's display name. */
+            name: string;
         };
     };
     responses: never;
@@ -810,6 +952,229 @@ export interface operations {
             };
         };
     };
+    members_list: {
+        parameters: {
+            query?: {
+                /** @description Number of results to return per page. */
+                limit?: number;
+                /** @description The initial index from which to return the results. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMemberList"];
+                };
+            };
+            /** @description A `limit` or `offset` that is not a whole number within range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown tenant; no tenant named (the base domain's host). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: retry after the Retry-After header's seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    members_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The membership's id, as the list gives it. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed: the user's next request to this tenant is a 403 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The tenant's last owner. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The user is not an admin or owner of this tenant, or an admin removing an owner; or the tenant is suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown tenant; no tenant named (the base domain's host); no such object in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: retry after the Retry-After header's seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    members_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The membership's id, as the list gives it. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedRoleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedRoleRequest"];
+                "multipart/form-data": components["schemas"]["PatchedRoleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Not a role; or the tenant's last owner demoted. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The user is not an owner of this tenant, or the tenant is suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown tenant; no tenant named (the base domain's host); no such object in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: retry after the Retry-After header's seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     projects_list: {
         parameters: {
             query?: {
@@ -850,7 +1215,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -922,7 +1287,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -991,7 +1356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1066,7 +1431,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1134,7 +1499,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1209,7 +1574,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1278,7 +1643,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1380,7 +1745,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1452,7 +1817,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1521,7 +1886,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1596,7 +1961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1664,7 +2029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1739,7 +2104,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The user is not a member of this tenant. */
+            /** @description The user is not a member of this tenant, or the tenant is suspended. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1749,6 +2114,176 @@ export interface operations {
                 };
             };
             /** @description Unknown tenant; no tenant named (the base domain's host); no such object in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE); `detail` names it. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: retry after the Retry-After header's seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tenant_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeletionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DeletionRequest"];
+                "multipart/form-data": components["schemas"]["DeletionRequest"];
+            };
+        };
+        responses: {
+            /** @description the tenant and all of its data are deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `confirm` is not the tenant's slug. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The user is not an owner of this tenant, or the tenant is suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown tenant; no tenant named (the base domain's host). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: retry after the Retry-After header's seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Deleted, but some of the tenant's data was found left. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tenants_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WorkspaceRequest"];
+                "multipart/form-data": components["schemas"]["WorkspaceRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workspace"];
+                };
+            };
+            /** @description Invalid input: `detail` names the first problem, each field lists its own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The user already owns TENANTS_PER_USER workspaces. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown tenant. */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TeamsConfig(AppConfig):
+    """Workspaces, members and their roles, suspension: a tenant run by its own users."""
+
+    name = "{{ cookiecutter.project_slug }}.teams"
+    label = "teams"
+    verbose_name = "Teams"

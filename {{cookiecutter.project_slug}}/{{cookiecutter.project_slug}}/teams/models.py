@@ -1,0 +1,1 @@
+"""The teams app's models: tables of the platform, outside every tenant (memberships are tenancy's)."""
