@@ -7,8 +7,11 @@ import { Navigate, type RouteObject } from "react-router";
 
 import { RequireSignIn } from "./auth/RequireSignIn";
 import { Layout } from "./components/Layout";
+import { TenantLayout } from "./components/TenantLayout";
 import { ForgotPassword } from "./pages/ForgotPassword";
 import { Home } from "./pages/Home";
+import { Members } from "./pages/Members";
+import { NewTenant } from "./pages/NewTenant";
 import { NotFound } from "./pages/NotFound";
 import { Project } from "./pages/Project";
 import { Projects } from "./pages/Projects";
@@ -28,9 +31,17 @@ export const routes: RouteObject[] = [
         element: <RequireSignIn />,
         children: [
           { index: true, element: <Home /> },
-          { path: "t/:slug", element: <Navigate to="projects" replace /> },
-          { path: "t/:slug/projects", element: <Projects /> },
-          { path: "t/:slug/projects/:id", element: <Project /> },
+          { path: "tenants/new", element: <NewTenant /> },
+          {
+            path: "t/:slug",
+            element: <TenantLayout />,
+            children: [
+              { index: true, element: <Navigate to="projects" replace /> },
+              { path: "projects", element: <Projects /> },
+              { path: "projects/:id", element: <Project /> },
+              { path: "members", element: <Members /> },
+            ],
+          },
         ],
       },
       { path: "*", element: <NotFound /> },
