@@ -14,5 +14,6 @@ urlpatterns = [
     *public_urlpatterns,
     path("api/v1/", include("{{ cookiecutter.project_slug }}.projects.urls")),
     path("api/v1/", include("{{ cookiecutter.project_slug }}.teams.urls")),
+    path("api/v1/", include("{{ cookiecutter.project_slug }}.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -74,13 +74,15 @@ def globex(tenants):
 @pytest.fixture
 def data(tenants):
     """One object per tenant-scoped endpoint (tests/endpoints.py) and tenant, its text the
-    tenant's marker ("acme-secret-project"), its foreign keys on the tenant's own objects.
+    tenant's marker ("acme-secret-project"), its foreign keys on the tenant's own objects; and
+    an entry in each tenant's audit trail, its target the marker too.
 
     Ids are set apart per tenant, so "another tenant's id" is never also one of the attacker's
     own rows: an attack must fail by isolation, not by a missing id.
     """
     from django.apps import apps
 
+    from {{ cookiecutter.project_slug }}.audit.trail import record
     from {{ cookiecutter.project_slug }}.tenancy.isolation import tenant_context
 
     from .endpoints import ENDPOINTS
@@ -94,6 +96,7 @@ def data(tenants):
                 foreign_keys = {f"{key}_id": pk for key, pk in parents.items()}
                 model = apps.get_model(endpoint.model)
                 ids[endpoint.name] = model.objects.create(pk=offset * 1_000_000, **values, **foreign_keys).pk
+            record("project.deleted", f"{slug}-secret-audit-entry", actor=under_test.owner)
         made[slug] = {**ids, "marker": f"{slug}-secret"}
     return made
 

@@ -22,4 +22,6 @@ TESTED_ELSEWHERE = {
     # The request's tenant itself: no object of another tenant to name.
     "/api/v1/tenant/": "tests/test_workspaces.py::test_the_owner_of_another_tenant_cannot_delete_it, "
     "test_only_an_owner_deletes_the_tenant",
+    # A read-only list (no object to retrieve, change or delete): its own attacks, and over HTTP.
+    "/api/v1/audit/": "tests/test_audit.py, tests/e2e/test_audit_trail.py",
 }

@@ -85,6 +85,7 @@ LOCAL_APPS = [
     f"{PACKAGE}.teams",
     f"{PACKAGE}.health",
     f"{PACKAGE}.projects",
+    f"{PACKAGE}.audit",
     # django.contrib.admin, with a site only a member of the request's tenant may use.
     f"{PACKAGE}.tenancy.apps.TenantAdminConfig",
 ]

@@ -19,6 +19,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "{{ cookiecutter.project_slug }}.tenancy.apps.TenantAdminConfig",
     "{{ cookiecutter.project_slug }}.projects",
+    "{{ cookiecutter.project_slug }}.audit",
 ]
 TENANT_MODEL = "tenancy.Tenant"
 TENANT_DOMAIN_MODEL = "tenancy.Domain"

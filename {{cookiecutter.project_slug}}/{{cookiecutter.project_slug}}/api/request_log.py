@@ -65,6 +65,11 @@ class RequestLogMiddleware:
         return response
 
 
+def current_request():
+    """The request being served (Django's), or None outside a request."""
+    return _current_request.get()
+
+
 def _request_finished(**kwargs):
     _current_request.set(None)
 

@@ -1,11 +1,13 @@
 """Tenant-scoped CRUD. No view filters by tenant: the database does (tenancy/isolation.py),
 so a view that forgets a filter still cannot leak. Access needs membership (the default
-permission, IsTenantMember)."""
+permission, IsTenantMember). A deletion is recorded in the audit trail, in the same transaction."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from {{ cookiecutter.project_slug }}.audit.trail import record
 
 from .models import Project, Task
 from .serializers import ProjectSerializer, TaskSerializer
@@ -19,6 +21,10 @@ class EnqueuedJobSerializer(serializers.Serializer):
 class ProjectViewSet(viewsets.ModelViewSet):
     queryset = Project.objects.order_by("id")
     serializer_class = ProjectSerializer
+
+    def perform_destroy(self, instance):
+        super().perform_destroy(instance)
+        record("project.deleted", instance.name, request=self.request)
 
     @extend_schema(
         request=None,
@@ -39,6 +45,10 @@ class ProjectViewSet(viewsets.ModelViewSet):
 class TaskViewSet(viewsets.ModelViewSet):
     queryset = Task.objects.order_by("id")
     serializer_class = TaskSerializer
+
+    def perform_destroy(self, instance):
+        super().perform_destroy(instance)
+        record("task.deleted", instance.title, request=self.request)
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -66,7 +66,7 @@ def test_the_tests_run_as_a_role_that_cannot_bypass_rls(db):
 
 def test_every_tenant_table_has_forced_rls_with_a_policy(db):
     tables = tenant_tables()
-    assert {"projects_project", "projects_task"} <= set(tables)
+    assert {"projects_project", "projects_task", "audit_entry"} <= set(tables)
     for table in tables:
         assert scalar("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = %s", [table])
 
@@ -454,3 +454,43 @@ def test_ready_is_503_naming_privileges_when_the_runtime_role_lacks_a_grant(db, 
     assert "projects_task" in failed["privileges"]
     assert runtime not in response.content.decode()
     assert client.get("/api/v1/ready/", HTTP_HOST="10.0.0.9").status_code == 200
+
+
+# --- the audit trail: append-only by privileges (tests/test_audit.py proves the refusals) -------
+
+
+def test_the_runtime_role_may_only_read_and_add_to_the_audit_trail(db):
+    granted = [
+        privilege
+        for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")
+        if scalar("SELECT has_table_privilege('audit_entry', %s)", [privilege])
+    ]
+    assert granted == ["SELECT", "INSERT"]
+
+
+def test_check_tenancy_names_an_audit_trail_the_runtime_role_could_rewrite(db, client):
+    runtime = settings.DATABASES["default"]["USER"]
+    with owner_connection() as owner:
+        owner.execute(f'GRANT UPDATE, DELETE ON audit_entry TO "{runtime}"')
+        try:
+            errors = StringIO()
+            with pytest.raises(CommandError, match="violation"):
+                call_command("check_tenancy", stderr=errors)
+            assert "table audit_entry is append-only, but the runtime role may UPDATE, DELETE it" in errors.getvalue()
+        finally:
+            owner.execute(f'REVOKE UPDATE, DELETE ON audit_entry FROM "{runtime}"')
+    call_command("check_tenancy")
+    # Without UPDATE and DELETE there, the runtime role still has every privilege readiness asks for.
+    assert client.get("/api/v1/ready/", HTTP_HOST="10.0.0.9").status_code == 200
+
+
+def test_ready_is_503_naming_the_audit_trail_when_the_runtime_role_cannot_add_to_it(db, client):
+    runtime = settings.DATABASES["default"]["USER"]
+    with owner_connection() as conn:
+        conn.execute(f'REVOKE INSERT ON audit_entry FROM "{runtime}"')
+        try:
+            response = client.get("/api/v1/ready/", HTTP_HOST="10.0.0.9")
+        finally:
+            conn.execute(f'GRANT INSERT ON audit_entry TO "{runtime}"')
+    assert response.status_code == 503
+    assert "audit_entry" in response.json()["failed"]["privileges"]

@@ -54,6 +54,19 @@ def schema_signature(schema):
         )
         indexes = cursor.fetchall()
         cursor.execute(
+            "SELECT p.proname, pg_get_functiondef(p.oid) FROM pg_proc p WHERE p.pronamespace = %s::regnamespace "
+            "ORDER BY 1",
+            [schema],
+        )
+        functions = cursor.fetchall()
+        cursor.execute(
+            "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal ORDER BY 1, 2",
+            [schema],
+        )
+        triggers = cursor.fetchall()
+        cursor.execute(
             sql.SQL("SELECT app, name FROM {}.django_migrations ORDER BY 1, 2").format(sql.Identifier(schema))
         )
         migrations = cursor.fetchall()
@@ -61,7 +74,7 @@ def schema_signature(schema):
             sql.SQL("SELECT app_label, model FROM {}.django_content_type ORDER BY 1, 2").format(sql.Identifier(schema))
         )
         content_types = cursor.fetchall()
-    text = repr((columns, constraints, indexes, migrations, content_types))
+    text = repr((columns, constraints, indexes, functions, triggers, migrations, content_types))
     return text.replace(f"{schema}.", "<schema>.").replace(f'"{schema}".', "<schema>.")
 
 
@@ -71,6 +84,7 @@ def test_a_provisioned_schema_is_what_migrating_makes(db):
         Tenant(schema_name="migrated", slug="migrated", name="Migrated").save(verbosity=0)
     assert schema_signature("initech") == schema_signature("migrated")
     assert all(f"'{model._meta.db_table}'" in schema_signature("initech") for model in tenant_models())
+    assert "CREATE TRIGGER" in schema_signature("initech")  # the audit trail's: triggers are compared too
 
 
 def test_a_provisioned_schema_numbers_rows_on_from_the_template(db):

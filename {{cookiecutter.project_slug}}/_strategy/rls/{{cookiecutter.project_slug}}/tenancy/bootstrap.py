@@ -7,7 +7,7 @@ from django.db import connection, connections
 from psycopg import sql
 
 from .cache_table import create_cache_table
-from .diagnostics import runtime_role_problems, tenant_table_problems
+from .diagnostics import append_only_problems, append_only_tables, runtime_role_problems, tenant_table_problems
 
 __all__ = ["bootstrap_steps"]
 
@@ -68,9 +68,16 @@ def _grant_runtime_privileges(verbosity):
     with _owner_connection().cursor() as cursor:
         for statement in statements:
             cursor.execute(sql.SQL(statement).format(role=runtime))
+        # An append-only table (the audit trail): requests may read and add rows, never change or remove one.
+        for table in append_only_tables():
+            cursor.execute(
+                sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}").format(
+                    table=sql.Identifier(table), role=runtime
+                )
+            )
 
 
 def _verify_policies(verbosity):
-    problems = tenant_table_problems()
+    problems = tenant_table_problems() + append_only_problems()
     if problems:
         raise RuntimeError("; ".join(problems))

@@ -71,6 +71,12 @@ def runtime_role_problems(conn=None, role=None):
     return problems
 
 
+def append_only_tables():
+    """The tables of tenant models marked ``append_only`` (the audit trail): the runtime role may
+    SELECT and INSERT there, never UPDATE, DELETE or TRUNCATE (bootstrap revokes them)."""
+    return sorted(model._meta.db_table for model in tenant_models() if getattr(model, "append_only", False))
+
+
 def privilege_problems():
     """What the runtime role lacks of the privileges bootstrap grants (readiness's "privileges")."""
     with connection.cursor() as cursor:
@@ -80,11 +86,12 @@ def privilege_problems():
             WHERE n.nspname = 'public' AND (
                 (c.relkind IN ('r', 'p') AND NOT (
                     has_table_privilege(c.oid, 'SELECT') AND (c.relname = 'django_migrations' OR (
-                        has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'UPDATE')
-                        AND has_table_privilege(c.oid, 'DELETE')))))
+                        has_table_privilege(c.oid, 'INSERT') AND (c.relname = ANY(%s) OR (
+                            has_table_privilege(c.oid, 'UPDATE') AND has_table_privilege(c.oid, 'DELETE')))))))
                 OR (c.relkind = 'S' AND NOT has_sequence_privilege(c.oid, 'USAGE')))
             ORDER BY c.relname
-            """
+            """,
+            [append_only_tables()],
         )
         missing = [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT has_schema_privilege('public', 'USAGE')")
@@ -150,6 +157,25 @@ def tenant_table_problems():
     return problems
 
 
+def append_only_problems():
+    """Every append-only table whose rows the runtime role could change or remove."""
+    problems = []
+    with connection.cursor() as cursor:
+        for table in append_only_tables():
+            cursor.execute(
+                "SELECT array_agg(p ORDER BY n) FROM unnest(ARRAY['UPDATE', 'DELETE', 'TRUNCATE']) "
+                "WITH ORDINALITY AS t(p, n) WHERE has_table_privilege(to_regclass(%s), p)",
+                [f'"{table}"'],
+            )
+            (granted,) = cursor.fetchone()
+            if granted:
+                problems.append(
+                    f"table {table} is append-only, but the runtime role may {', '.join(granted)} it: "
+                    "run manage.py bootstrap (it revokes them)"
+                )
+    return problems
+
+
 def _cross_tenant_foreign_keys(cursor, tables):
     """Single-column foreign keys between tenant tables without a composite (column, tenant_id) twin."""
     cursor.execute(
@@ -203,4 +229,4 @@ def isolation_violations():
     """Every reason isolation is not guaranteed on this database, as the runtime role sees it."""
     pending = pending_migrations()
     problems = [f"unapplied migrations: {', '.join(names)}" for names in pending.values()]
-    return problems + runtime_role_problems() + tenant_table_problems()
+    return problems + runtime_role_problems() + tenant_table_problems() + append_only_problems()

@@ -11,11 +11,12 @@ of the template schema (bootstrap keeps it at the newest migration) into a plain
   indexes, comments;
 - every foreign key, added after all tables exist, pointing into the new schema;
 - the template schema's rows (django_migrations, content types), and every identity sequence
-  set to where the template schema's stands.
+  set to where the template schema's stands;
+- its functions and triggers (the audit trail's append-only trigger), after the rows.
 
 The template may hold only what this covers (tables, their indexes, constraints and identity
-sequences); anything else (a view, a function, a trigger, a free sequence, a type) stops
-creation with a message naming it, rather than a schema silently missing it.
+sequences, functions and triggers); anything else (a view, an aggregate, a free sequence, a
+type) stops creation with a message naming it, rather than a schema silently missing it.
 tests/test_tenant_scale.py checks a replayed schema against a migrated one.
 """
 
@@ -95,6 +96,9 @@ def _capture(cursor, template):
                 sql.Literal(PLACEHOLDER), sql.Literal(table), sql.Literal(column), source, sql.Identifier(sequence)
             )
         )
+    # Functions, then the triggers that call them, once the rows are in: a copy, not new entries.
+    statements.extend(_functions(cursor, template))
+    statements.extend(_triggers(cursor, template))
     return sql.SQL(";\n").join(statements).as_string(cursor.cursor.connection)
 
 
@@ -129,11 +133,9 @@ def _unsupported_objects(cursor, template):
         WHERE n.nspname = %(schema)s AND c.relkind = 'S'
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'i')
         UNION ALL
-        SELECT 'function ' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = %(schema)s
-        UNION ALL
-        SELECT 'trigger ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %(schema)s AND NOT t.tgisinternal
+        SELECT 'function ' || p.proname || ' (an aggregate or window function)'
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = %(schema)s AND p.prokind NOT IN ('f', 'p')
         UNION ALL
         SELECT 'type ' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
         WHERE n.nspname = %(schema)s AND t.typtype IN ('e', 'd', 'r', 'm')
@@ -257,3 +259,45 @@ def _identity_sequences(cursor, template):
         [template],
     )
     return cursor.fetchall()
+
+
+def _functions(cursor, template):
+    """CREATE FUNCTION for every function of the template, its name re-pointed into the new schema."""
+    cursor.execute(
+        "SELECT pg_get_functiondef(p.oid), quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(', "
+        "quote_ident(p.proname) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = %s ORDER BY p.proname, p.oid",
+        [template],
+    )
+    placeholder = sql.Identifier(PLACEHOLDER).as_string(cursor.cursor.connection)
+    statements = []
+    for definition, qualified, name in cursor.fetchall():
+        header, _, body = definition.partition("\n")
+        if qualified not in header or f"{template}." in body:
+            raise RuntimeError(f"Cannot re-point this function of the template schema to a new schema: {definition}")
+        statements.append(sql.SQL(header.replace(qualified, f"{placeholder}.{name}(", 1) + "\n" + body))
+    return statements
+
+
+def _triggers(cursor, template):
+    """CREATE TRIGGER for every trigger on a table of the template schema, on the new schema's
+    table, calling the new schema's copy of its function (or the same function, when elsewhere)."""
+    cursor.execute(
+        "SELECT pg_get_triggerdef(t.oid), ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ', "
+        "quote_ident(c.relname), fn.nspname = n.nspname, quote_ident(fn.nspname), quote_ident(p.proname) "
+        "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = p.pronamespace "
+        "WHERE n.nspname = %s AND NOT t.tgisinternal ORDER BY c.relname, t.tgname",
+        [template],
+    )
+    placeholder = sql.Identifier(PLACEHOLDER).as_string(cursor.cursor.connection)
+    statements = []
+    for definition, on_table, table, own_function, function_schema, function in cursor.fetchall():
+        head, found, call = definition.partition(" EXECUTE FUNCTION ")
+        if on_table not in head or not found:
+            raise RuntimeError(f"Cannot re-point this trigger of the template schema to a new schema: {definition}")
+        head = head.replace(on_table, f" ON {placeholder}.{table} ", 1)
+        schema = placeholder if own_function else function_schema
+        arguments = call.partition("(")[2]
+        statements.append(sql.SQL(f"{head} EXECUTE FUNCTION {schema}.{function}({arguments}"))
+    return statements
