@@ -25,3 +25,8 @@ export function canChangeRoles(role: string | null | undefined): boolean {
 export function canRemove(role: string | null | undefined, theirs: string): boolean {
   return canManage(role) && (theirs !== "owner" || canChangeRoles(role));
 }
+
+/** The roles an invitation can give. */
+export type InvitedRole = "member" | "admin";
+
+export const INVITED_ROLES: readonly InvitedRole[] = ["member", "admin"];

@@ -8,8 +8,11 @@ import { Navigate, type RouteObject } from "react-router";
 import { RequireSignIn } from "./auth/RequireSignIn";
 import { Layout } from "./components/Layout";
 import { TenantLayout } from "./components/TenantLayout";
+import { AcceptInvitation } from "./pages/AcceptInvitation";
+import { Audit } from "./pages/Audit";
 import { ForgotPassword } from "./pages/ForgotPassword";
 import { Home } from "./pages/Home";
+import { Invitations } from "./pages/Invitations";
 import { Members } from "./pages/Members";
 import { NewTenant } from "./pages/NewTenant";
 import { NotFound } from "./pages/NotFound";
@@ -27,6 +30,7 @@ export const routes: RouteObject[] = [
       { path: "sign-up", element: <SignUp /> },
       { path: "forgot-password", element: <ForgotPassword /> },
       { path: "reset-password", element: <ResetPassword /> },
+      { path: "invitations/accept", element: <AcceptInvitation /> },
       {
         element: <RequireSignIn />,
         children: [
@@ -40,6 +44,8 @@ export const routes: RouteObject[] = [
               { path: "projects", element: <Projects /> },
               { path: "projects/:id", element: <Project /> },
               { path: "members", element: <Members /> },
+              { path: "invitations", element: <Invitations /> },
+              { path: "audit", element: <Audit /> },
             ],
           },
         ],
