@@ -7,9 +7,10 @@ from {{ cookiecutter.project_slug }}.health.views import health, ready
 {%- if cookiecutter.frontend == "react" %}
 from {{ cookiecutter.project_slug }}.spa import APP_ROUTE, index
 {%- endif %}
+from {{ cookiecutter.project_slug }}.teams.invitations import AcceptInvitationView
+from {{ cookiecutter.project_slug }}.teams.workspaces import WorkspaceCreateView
 from {{ cookiecutter.project_slug }}.users.password_reset import PasswordResetConfirmView, PasswordResetView
 from {{ cookiecutter.project_slug }}.users.signup import SignUpView
-from {{ cookiecutter.project_slug }}.teams.workspaces import WorkspaceCreateView
 from {{ cookiecutter.project_slug }}.users.views import LogoutAllView, LogoutView, MeView, ObtainTokenView
 
 # Under /api/ every 404 and 500 is JSON (api/errors.py); both URLConfs name the same handlers.
@@ -28,6 +29,7 @@ urlpatterns = [
     path("api/v1/auth/password-reset/", PasswordResetView.as_view(), name="auth-password-reset"),
     path("api/v1/auth/password-reset/confirm/", PasswordResetConfirmView.as_view(), name="auth-password-reset-confirm"),
     path("api/v1/tenants/", WorkspaceCreateView.as_view(), name="tenants"),
+    path("api/v1/invitations/accept/", AcceptInvitationView.as_view(), name="invitation-accept"),
     path("api/v1/schema/", ApiSchemaView.as_view(), name="openapi-schema"),
     # Swagger UI from drf-spectacular-sidecar's static files: pinned, and no CDN needed.
     path("api/v1/docs/", ApiDocsView.as_view(url_name="openapi-schema"), name="api-docs"),

@@ -24,4 +24,8 @@ TESTED_ELSEWHERE = {
     "test_only_an_owner_deletes_the_tenant",
     # A read-only list (no object to retrieve, change or delete): its own attacks, and over HTTP.
     "/api/v1/audit/": "tests/test_audit.py, tests/e2e/test_audit_trail.py",
+    # Invitations are a shared table (accepted by token, outside every tenant), filtered by tenant in
+    # their view: every attack above is sent to them there, with the token attacks.
+    "/api/v1/invitations/": "tests/test_invitations.py",
+    "/api/v1/invitations/<pk>/": "tests/test_invitations.py",
 }

@@ -5,9 +5,12 @@ GET /api/v1/audit/ is a read-only list, not a ModelViewSet, so tests/endpoints.p
 its attacks: they are here (tests/endpoint_overrides.py's TESTED_ELSEWHERE names this module).
 """
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db import DatabaseError, connection, transaction
 from rest_framework.test import APIClient
 
@@ -66,6 +69,44 @@ def test_deleting_a_task_records_its_title(api, acme, data):
         "target": "Call Bob",
         "request_id": response["X-Request-ID"],
     }
+
+
+def test_a_workspace_made_over_the_api_opens_its_trail_with_its_creation(db, django_user_model):
+    founder = django_user_model.objects.create_user(email="founder@example.test", password=PASSWORD)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(founder)}")
+    assert client.post("/api/v1/tenants/", {"slug": "initech", "name": "Initech"}, format="json").status_code == 201
+    tenant = Membership.objects.get(user=founder).tenant
+    [entry] = entries(tenant)
+    assert (entry["actor"], entry["action"], entry["target"]) == (founder.email, "tenant.created", "initech")
+    assert entry["request_id"], "the creation's request id is kept"
+
+
+def test_a_tenant_made_by_the_command_records_its_creation_with_no_actor(db):
+    tenant = create_tenant("initech", "Initech")
+    assert [(e["actor"], e["action"], e["target"]) for e in entries(tenant)] == [("", "tenant.created", "initech")]
+
+
+def test_a_role_change_and_a_removal_name_the_member_and_who_did_it(api, acme, data):
+    member = user_with_role(acme.tenant, "member")
+    membership = Membership.objects.get(user=member, tenant=acme.tenant)
+    client = api("acme", acme.owner)
+    assert client.patch(f"/api/v1/members/{membership.pk}/", {"role": "admin"}, format="json").status_code == 200
+    assert client.delete(f"/api/v1/members/{membership.pk}/").status_code == 204
+    newest = [(e["actor"], e["action"], e["target"]) for e in entries(acme.tenant)[:2]]
+    assert newest == [
+        (acme.owner.email, "member.removed", member.email),
+        (acme.owner.email, "member.role_changed", member.email),
+    ]
+
+
+def test_a_refused_role_change_records_nothing(api, acme, data):
+    member = user_with_role(acme.tenant, "member")
+    membership = Membership.objects.get(user=member, tenant=acme.tenant)
+    before = entries(acme.tenant)
+    answer = api("acme", member).patch(f"/api/v1/members/{membership.pk}/", {"role": "owner"}, format="json")
+    assert answer.status_code == 403
+    assert entries(acme.tenant) == before
 
 
 def test_a_refused_deletion_records_nothing(api, acme, globex, data):
@@ -221,3 +262,23 @@ def test_deleting_a_tenant_still_erases_its_trail(acme, data):
     delete_tenant("doomed")
     assert not [str(check) for check in verify_erased(trace) if check.remaining]
     assert entries(acme.tenant)  # another tenant's trail is untouched
+
+
+def test_an_invitation_made_revoked_and_accepted_is_in_the_trail(api, acme, data, django_user_model):
+    client = api("acme", acme.owner)
+    revoked = client.post("/api/v1/invitations/", {"email": "gone@example.test", "role": "member"}, format="json")
+    assert client.delete(f"/api/v1/invitations/{revoked.json()['id']}/").status_code == 204
+    invited = client.post("/api/v1/invitations/", {"email": "ada@example.test", "role": "admin"}, format="json")
+    assert invited.status_code == 201
+    token = re.search(r"[?&]token=([A-Za-z0-9_-]+)", mail.outbox[-1].body).group(1)
+    ada = django_user_model.objects.create_user(email="ada@example.test", password=PASSWORD)
+    accepter = APIClient()
+    accepter.credentials(HTTP_AUTHORIZATION=f"Token {token_for(ada)}")
+    assert accepter.post("/api/v1/invitations/accept/", {"token": token}, format="json").status_code == 200
+    newest = [(e["actor"], e["action"], e["target"]) for e in entries(acme.tenant)[:4]]
+    assert newest == [
+        ("ada@example.test", "invitation.accepted", "ada@example.test"),
+        (acme.owner.email, "invitation.created", "ada@example.test"),
+        (acme.owner.email, "invitation.revoked", "gone@example.test"),
+        (acme.owner.email, "invitation.created", "gone@example.test"),
+    ]

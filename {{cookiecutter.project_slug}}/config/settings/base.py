@@ -81,7 +81,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     f"{PACKAGE}.tenancy",
     f"{PACKAGE}.users",
-    # Workspaces, members and their roles: tables of the platform, outside every tenant, like tenancy's.
+    # Workspaces, members, roles and invitations: tables of the platform, outside every tenant, like tenancy's.
     f"{PACKAGE}.teams",
     f"{PACKAGE}.health",
     f"{PACKAGE}.projects",
@@ -281,6 +281,7 @@ REST_FRAMEWORK = {
         "password_reset_address": env("THROTTLE_RATE_PASSWORD_RESET_ADDRESS", default="20/hour"),
         "password_reset_account": env("THROTTLE_RATE_PASSWORD_RESET_ACCOUNT", default="5/hour"),
         "tenant_create": env("THROTTLE_RATE_TENANT_CREATE", default="20/hour"),
+        "invitation_accept": env("THROTTLE_RATE_INVITATION_ACCEPT", default="20/min"),
     },
     # Proxies in front of the server: 0 trusts no X-Forwarded-For (direct clients).
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),

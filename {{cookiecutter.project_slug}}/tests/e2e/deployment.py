@@ -150,6 +150,8 @@ def deploy(workdir):
     # Users of no tenant yet who make a workspace of their own (test_workspaces.py).
     users["founder@e2e.test"] = SeededUser("founder@e2e.test", {})
     users["teammate@e2e.test"] = SeededUser("teammate@e2e.test", {})
+    # A user with no tenant yet, invited by mail to acme in test_invitations.py.
+    users["invitee@e2e.test"] = SeededUser("invitee@e2e.test", {})
 
     command_environment = production_environment(database_urls())
     # Collected files go to a temporary STATIC_ROOT where settings read it from the environment;

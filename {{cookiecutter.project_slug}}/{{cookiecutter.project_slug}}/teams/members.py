@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from {{ cookiecutter.project_slug }}.api.errors import ErrorSerializer
+from {{ cookiecutter.project_slug }}.audit.trail import record
 from {{ cookiecutter.project_slug }}.tenancy.models import Membership
 from {{ cookiecutter.project_slug }}.tenancy.permissions import IsTenantAdmin, IsTenantOwner, membership_role
 
@@ -88,8 +89,9 @@ class MemberDetailView(generics.GenericAPIView):
         role = serializer.validated_data["role"]
         if owners == [membership.pk] and role != Membership.Role.OWNER:
             raise ValidationError(LAST_OWNER)
-        membership.role = role
+        previous, membership.role = membership.role, role
         membership.save(update_fields=["role"])
+        record("member.role_changed", membership.user.email, detail={"from": previous, "to": role})
         return Response(MemberSerializer(membership).data)
 
     @extend_schema(
@@ -114,4 +116,5 @@ class MemberDetailView(generics.GenericAPIView):
             if owners == [membership.pk]:
                 raise ValidationError(LAST_OWNER)
         membership.delete()
+        record("member.removed", membership.user.email, detail={"role": membership.role})
         return Response(status=204)

@@ -1,7 +1,8 @@
-"""The teams app's tenant-scoped paths: the request's tenant, its members."""
+"""The teams app's tenant-scoped paths: the request's tenant, its members, its invitations."""
 
 from django.urls import path
 
+from .invitations import InvitationViewSet
 from .members import MemberDetailView, MemberListView
 from .workspaces import TenantView
 
@@ -11,4 +12,10 @@ urlpatterns = [
     # tenant-scoped route (api/schema.py); an id that is not a number is a 404, as any unknown id.
     path("members/<pk>/", MemberDetailView.as_view(), name="member"),
     path("tenant/", TenantView.as_view(), name="tenant"),
+    path("invitations/", InvitationViewSet.as_view({"get": "list", "post": "create"}), name="invitation-list"),
+    path(
+        "invitations/<pk>/",
+        InvitationViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
+        name="invitation-detail",
+    ),
 ]

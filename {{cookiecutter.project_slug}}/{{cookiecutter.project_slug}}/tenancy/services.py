@@ -8,6 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from {{ cookiecutter.project_slug }}.audit.trail import record
+
 from . import erasure, isolation
 from .models import PUBLIC_TENANT_SLUG, Domain, Membership, Tenant
 
@@ -57,8 +59,12 @@ def _owner(email, password):
     return User.objects.create_user(email=email, password=password)
 
 
-def create_tenant(slug, name, *, domain=None, owner_email=None, owner_password=None):
-    """One tenant with its isolation (isolation.provision_tenant), routing and owner, or nothing at all."""
+def create_tenant(slug, name, *, domain=None, owner_email=None, owner_password=None, record_creation=True):
+    """One tenant with its isolation (isolation.provision_tenant), routing and owner, or nothing at all.
+
+    Its audit trail opens with its creation, unless ``record_creation`` is false: an import
+    brings the trail it had.
+    """
     validate_slug(slug)
     domain = domain or default_domain(slug)
     if domain and Domain.objects.filter(domain=domain).exists():
@@ -70,6 +76,9 @@ def create_tenant(slug, name, *, domain=None, owner_email=None, owner_password=N
             Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
         if owner is not None:
             Membership.objects.create(user=owner, tenant=tenant, role=Membership.Role.OWNER)
+        if record_creation:
+            # Its actor is the request's user (a workspace made over the API); none for a command.
+            record("tenant.created", tenant.slug, tenant=tenant)
     return tenant
 
 

@@ -166,6 +166,7 @@ def import_tenant(slug, path, *, name=None, domain=None, owner_email=None, owner
                 domain=domain,
                 owner_email=owner_email,
                 owner_password=owner_password,
+                record_creation=False,  # the archive holds the trail, its creation included
             )
             imported = Imported(tenant)
             _add_members(imported, manifest["members"])

@@ -1,5 +1,6 @@
 """A generated tenant app with many migrations (one model, one field added per migration), to
-show how tenant creation and migrating grow with a project's migration history."""
+show how tenant creation and migrating grow with a project's migration history; and a new
+migration for it, to time migrating many schemas."""
 
 from pathlib import Path
 
@@ -29,3 +30,18 @@ def write(root, migrations=40):
             "field=models.CharField(default='', max_length=20))]\n"
         )
     return APP
+
+
+def add_indexed_field(root, migrations):
+    """A new migration, as a deploy brings: an indexed field added to the model ``write`` made
+    with ``migrations`` fields."""
+    app = Path(root) / APP
+    models = (app / "models.py").read_text()
+    (app / "models.py").write_text(models + '    code = models.CharField(max_length=20, default="", db_index=True)\n')
+    (app / "migrations" / f"{migrations + 2:04d}_code.py").write_text(
+        "from django.db import migrations, models\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        f"    dependencies = [('{APP}', '{migrations + 1:04d}_f{migrations}')]\n"
+        "    operations = [migrations.AddField(model_name='wide', name='code', "
+        "field=models.CharField(db_index=True, default='', max_length=20))]\n"
+    )

@@ -1,8 +1,10 @@
 """The schema strategy's own rows of ``make bench``: what a tenant's schema costs to make, by
 cloning the template schema, against a full migration run, with a small and a long migration
-history. Called by bench/__main__.py, with its helpers."""
+history; and a new migration over BENCH_MIGRATION_SCHEMAS (300) schemas, replayed by bootstrap,
+against django-tenants' multiprocessing executor. Called by bench/__main__.py, with its helpers."""
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -50,7 +52,50 @@ def measures(env, *, phase, fresh, ratio):
             f"{provisioned['migrated_ms']:.0f} vs {provisioned['provisioned_ms']:.0f} ms",
         )
     )
+    schemas = int(os.environ.get("BENCH_MIGRATION_SCHEMAS", "300"))
+    rows.append(new_migration(schemas, phase=phase, fresh=fresh, ratio=ratio))
     return rows
+
+
+ALL_TENANTS_MIGRATED = (
+    "from {{ cookiecutter.project_slug }}.tenancy.diagnostics import pending_migrations, tenant_schemas\n"
+    "behind = pending_migrations(schemas=tenant_schemas())\n"
+    "if behind:\n    raise SystemExit(f'not migrated: {sorted(behind)[:5]}')"
+)
+
+
+def new_migration(count, *, phase, fresh, ratio):
+    """An AddField with an index, new after ``count`` tenants exist, brought to every schema by
+    ``bootstrap`` (replayed) and by django-tenants' ``migrate_schemas --executor=multiprocessing``,
+    each on a database of its own made the same way."""
+    from bench.__main__ import manage  # the runner of bench/__main__.py (imported late: it imports this module)
+
+    with tempfile.TemporaryDirectory() as root:
+        migrations_app.write(root, 1)
+        extra_env = {
+            "PYTHONPATH": os.pathsep.join([str(root), str(PROJECT_DIR)]),
+            "BENCH_EXTRA_APP": migrations_app.APP,
+        }
+        envs = []
+        for database in ("bench_replay", "bench_migrate_schemas"):
+            env = fresh(database, extra_env=extra_env)
+            phase("strategy_phases.many_tenants", env, BENCH_SCHEMAS=str(count))
+            manage("bootstrap", env=env)  # records the new schemas as checked
+            envs.append(env)
+        migrations_app.add_indexed_field(root, 1)
+        ours, output = manage("bootstrap", env=envs[0])
+        if "replayed" not in output:
+            sys.exit(f"bench: bootstrap did not replay the new migration:\n{output}")
+        theirs, _ = manage("migrate_schemas", "--executor=multiprocessing", env=envs[1])
+        # Both left every tenant schema fully migrated (django-tenants' leaves the template schema out).
+        manage("check_tenancy", env=envs[0])
+        manage("shell", "-c", ALL_TENANTS_MIGRATED, env=envs[1])
+    return (
+        f"a new migration (AddField, indexed), {count} schemas: migrate_schemas --executor=multiprocessing / bootstrap",
+        ratio(theirs, ours),
+        f"{theirs:.1f} vs {ours:.1f} s; per schema {theirs * 1000 / count:.1f} vs {ours * 1000 / count:.1f} ms "
+        "(whole processes)",
+    )
 
 
 def fleet_measures(ran, *, manage, command, ratio):

@@ -75,6 +75,12 @@ def many_tenants():
                         schema, sql.Identifier(table), sql.Identifier(template), sql.Identifier(table)
                     )
                 )
+                # Their identity sequences where the rows end, so that a new migration's rows fit.
+                script.append(
+                    sql.SQL("SELECT setval(pg_get_serial_sequence({}, 'id'), max(id)) FROM {}.{}").format(
+                        sql.Literal(f"many{index}.{table}"), schema, sql.Identifier(table)
+                    )
+                )
         with connection.cursor() as cursor:
             cursor.execute(sql.SQL(";\n").join(script).as_string(cursor.cursor.connection))
     # Recorded as not yet checked: the first bootstrap finds them up to date and records it.

@@ -34,9 +34,10 @@ CREATIONS = 40
 MAX_SESSION_GROWTH_PER_CREATION = 256 * 1024
 
 
-def schema_signature(schema):
-    """Everything a migration defines in ``schema``, with the schema's name taken out."""
-    with connection.cursor() as cursor:
+def schema_signature(schema, conn=None):
+    """Everything a migration defines in ``schema``, with the schema's name taken out (on ``conn``,
+    a psycopg connection to another database, or on the suite's)."""
+    with (conn or connection).cursor() as cursor:
         cursor.execute(
             "SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity, "
             "identity_generation FROM information_schema.columns WHERE table_schema = %s ORDER BY 1, 2",

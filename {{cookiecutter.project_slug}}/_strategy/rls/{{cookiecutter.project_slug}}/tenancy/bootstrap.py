@@ -14,8 +14,9 @@ __all__ = ["bootstrap_steps"]
 OWNER_ALIAS = "owner"
 
 
-def bootstrap_steps():
-    """(name, step) pairs that bootstrap runs in order; a step takes ``verbosity``."""
+def bootstrap_steps(canary=0):
+    """(name, step) pairs that bootstrap runs in order; a step takes ``verbosity``. ``canary`` (tenant
+    schemas migrated first) has nothing to act on: every tenant shares the same tables."""
     return [
         ("database roles (owner and runtime role)", _check_roles),
         ("migrations, as the table owner (tables and their policies)", _migrate),

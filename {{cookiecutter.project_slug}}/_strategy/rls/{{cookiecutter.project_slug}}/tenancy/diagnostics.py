@@ -110,12 +110,16 @@ def readiness_checks():
 
 def tenant_tables():
     """Every table that must be isolated: each TenantScopedModel's, and any other with a
-    tenant_id column (a model that forgot the base class), but the tenancy app's own.
+    tenant_id column (a model that forgot the base class), but the tenancy and teams apps' own.
 
     The queue's tables (procrastinate_*) are not tenant tables: they are the platform's, hold
-    only tenant slugs and ids, and have no tenant_id column (see tenancy/background.py)."""
+    only tenant slugs and ids, and have no tenant_id column (see tenancy/background.py). Nor are
+    memberships and invitations: they are read outside every tenant (sign-in, accepting an
+    invitation by its token), so their views filter by tenant themselves."""
     tables = {model._meta.db_table for model in tenant_models()}
-    platform_tables = [model._meta.db_table for model in apps.get_app_config("tenancy").get_models()]
+    platform_tables = [
+        model._meta.db_table for label in ("tenancy", "teams") for model in apps.get_app_config(label).get_models()
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_name FROM information_schema.columns "

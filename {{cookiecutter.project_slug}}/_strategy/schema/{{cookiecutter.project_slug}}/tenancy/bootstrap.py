@@ -1,9 +1,10 @@
 """Bootstrap, schema strategy: the steps that bring a fresh or existing database up to date
 (shared migrations, the public tenant, the template schema new tenants are cloned from, every
-tenant schema that is behind)."""
+tenant schema that is behind: new migrations replayed as SQL where they allow it)."""
 
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 
 from django.core.management import call_command
@@ -11,6 +12,7 @@ from django.db import connection, connections
 from django_tenants.utils import schema_exists
 from psycopg import sql
 
+from . import replay
 from .cache_table import create_cache_table
 from .diagnostics import current_migration_state, pending_migrations, tenant_schemas
 from .models import BASE_SCHEMA, PUBLIC_SCHEMA, PUBLIC_TENANT_SLUG, Tenant
@@ -18,14 +20,15 @@ from .models import BASE_SCHEMA, PUBLIC_SCHEMA, PUBLIC_TENANT_SLUG, Tenant
 __all__ = ["bootstrap_steps"]
 
 
-def bootstrap_steps():
-    """(name, step) pairs that bootstrap runs in order; a step takes ``verbosity``."""
+def bootstrap_steps(canary=0):
+    """(name, step) pairs that bootstrap runs in order; a step takes ``verbosity``. ``canary``:
+    how many tenant schemas behind are migrated first, one by one, stopping at the first failure."""
     return [
         ("shared migrations (public schema)", _migrate_shared),
         ("shared cache table (public schema)", lambda verbosity: create_cache_table(verbosity, "default")),
         ("public tenant", _ensure_public_tenant),
         (f"tenant template schema ({BASE_SCHEMA})", _migrate_base_schema),
-        ("tenant migrations (every tenant schema)", _migrate_tenants),
+        ("tenant migrations (every tenant schema)", lambda verbosity: _migrate_tenants(verbosity, canary)),
     ]
 
 
@@ -58,18 +61,54 @@ class TenantMigrationsFailed(RuntimeError):
     """Some tenant schemas could not be migrated; the others were."""
 
 
-def _migrate_tenants(verbosity):
-    """Migrate only the tenant schemas that are behind (found in one query), in parallel.
+def _migrate_tenants(verbosity, canary=0):
+    """Migrate only the tenant schemas that are behind (found in one query).
 
-    Every schema is tried; the ones that fail are named together at the end, and the ones that
-    succeed stay migrated. Each schema's migration state is recorded on its tenant row, which
-    is what readiness reads (one row per tenant, no lock on any tenant's table).
+    Schemas behind by migrations that only change the schema get their SQL rendered once and
+    replayed (tenancy/replay.py); the others are migrated by Django's executor, in parallel.
+    With ``canary``, the first ``canary`` schemas behind are migrated one by one first, and the
+    first failure stops everything. Otherwise every schema is tried; the ones that fail are named
+    together at the end, and the ones that succeed stay migrated. Each schema's migration state
+    is recorded on its tenant row, which is what readiness reads (one row per tenant, no lock on
+    any tenant's table).
     """
     schemas = tenant_schemas()
-    behind = sorted(pending_migrations(schemas=schemas)) if schemas else []
+    pending = pending_migrations(schemas=schemas) if schemas else {}
+    behind = sorted(pending)
+    plans = {}  # the migrations a schema lacks -> its Replay, or None for the executor
+
+    def migrate(group):
+        """[(schema, why)] of the schemas of ``group`` (all behind by the same migrations) that failed."""
+        key, failed = frozenset(pending[group[0]]), []
+        while key not in plans and group:
+            try:
+                plans[key], why = replay.render(group[0], key)
+            except Exception as exc:  # noqa: BLE001 - the schema rendered in is broken: named; the next renders
+                failed.append((group[0], replay.failure_reason(exc)))
+                group = group[1:]
+                continue
+            way = f"replayed, rendered to SQL once in {group[0]}" if plans[key] else f"by the executor: {why}"
+            sys.stdout.write(f"  {len(group)} schema(s) behind by {len(key)} migration(s), {way}\n")
+        if not group:
+            return failed
+        if plans[key] is None:
+            return failed + _migrate_in_parallel(group, verbosity)
+        return failed + replay.replay(plans[key], group, current_migration_state(), _pending_of)
+
+    for schema in behind[:canary]:
+        failure = migrate([schema])
+        if failure:
+            raise TenantMigrationsFailed(
+                f"canary {schema} could not be migrated: {failure[0][1]}. The other "
+                f"{len(behind) - behind.index(schema) - 1} schema(s) still behind were not touched; "
+                "fix it and run bootstrap again."
+            )
+    groups = {}
+    for schema in behind[canary:]:
+        groups.setdefault(frozenset(pending[schema]), []).append(schema)
     failures = {}
-    if behind:
-        failures = dict(_migrate_in_parallel(behind, verbosity))
+    for group in groups.values():
+        failures.update(migrate(group))
     current = current_migration_state()
     (
         Tenant.objects.exclude(schema_name=PUBLIC_SCHEMA)
@@ -83,6 +122,11 @@ def _migrate_tenants(verbosity):
             + "; ".join(f"{schema}: {error}" for schema, error in sorted(failures.items()))
             + ". Fix them and run bootstrap again."
         )
+
+
+def _pending_of(schemas):
+    """The schemas among ``schemas`` still behind (one query)."""
+    return pending_migrations(schemas=schemas)
 
 
 def bootstrap_workers():
@@ -109,7 +153,7 @@ def _migrate_one(schema, verbosity):
     try:
         call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=verbosity)
     except Exception as exc:  # noqa: BLE001 - every failure is collected and reported by _migrate_tenants
-        return schema, f"{type(exc).__name__}: {str(exc).strip()}"
+        return schema, replay.failure_reason(exc)
     finally:
         connections.close_all()
     return None

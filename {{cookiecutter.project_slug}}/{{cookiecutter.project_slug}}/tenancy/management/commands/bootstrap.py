@@ -10,9 +10,21 @@ class Command(BaseCommand):
         + ". Safe to run again: a second run changes nothing. Deploys run it before every release."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--canary",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Bring the first N tenants that are behind up to date one by one, before the others, and stop "
+            "at the first failure (docs/commands.md).",
+        )
+
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
-        for name, step in bootstrap_steps():
+        if options["canary"] < 0:
+            raise CommandError("--canary must be 0 or more.")
+        for name, step in bootstrap_steps(canary=options["canary"]):
             self.stdout.write(f"bootstrap: {name} ...")
             try:
                 step(verbosity=max(verbosity - 1, 0))
