@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { atLeast, canChangeRoles, canManage, canRemove } from "./roles";
+import { atLeast, canChangeRoles, canManage, canRemove, invitableRoles } from "./roles";
 
 describe("roles", () => {
   it("orders member < admin < owner, an unknown role below all", () => {
@@ -19,5 +19,9 @@ describe("roles", () => {
     expect(canRemove("admin", "owner")).toBe(false);
     expect(canRemove("owner", "owner")).toBe(true);
     expect(canRemove("member", "member")).toBe(false);
+  });
+  it("lets an owner invite an owner, an admin members and admins only", () => {
+    expect(invitableRoles("owner")).toEqual(["member", "admin", "owner"]);
+    expect(invitableRoles("admin")).toEqual(["member", "admin"]);
   });
 });

@@ -26,7 +26,7 @@ export function canRemove(role: string | null | undefined, theirs: string): bool
   return canManage(role) && (theirs !== "owner" || canChangeRoles(role));
 }
 
-/** The roles an invitation can give. */
-export type InvitedRole = "member" | "admin";
-
-export const INVITED_ROLES: readonly InvitedRole[] = ["member", "admin"];
+/** The roles ``role`` may invite with: an owner any, an admin members and admins. */
+export function invitableRoles(role: string | null | undefined): readonly Role[] {
+  return canChangeRoles(role) ? ROLES : ROLES.filter((each) => each !== "owner");
+}

@@ -102,7 +102,7 @@ def test_a_team_from_sign_up_to_removal_through_the_app(visitor, deployment, api
     mate.goto(invitation_link(deployment, teammate_email))
     mate.get_by_role("heading", name="Join a tenant").wait_for()
     teammate.check_accessibility()
-    mate.get_by_role("link", name="Create an account").click()
+    mate.get_by_role("button", name="Create an account").click()
     mate.get_by_role("heading", name="Create an account").wait_for()
     sign_up(teammate, teammate_email)
     mate.get_by_text(f"You are signed in as {teammate_email}.").wait_for()

@@ -34,7 +34,8 @@ export function Audit() {
           {entries.data.results.length === 0 ? (
             <p className="muted">Nothing recorded yet.</p>
           ) : (
-            <div className="overflow-auto">
+            // Scrolls sideways on a narrow screen: focusable, so a keyboard can scroll it too.
+            <div className="overflow-auto" tabIndex={0} role="region" aria-label="Audit entries, scrollable">
               <table aria-label="Audit entries" className="striped">
                 <thead>
                   <tr>

@@ -10,7 +10,7 @@ import { ErrorAlert } from "../components/ErrorAlert";
 import { Field } from "../components/Field";
 import { Loading } from "../components/Loading";
 import { useAction } from "../components/useAction";
-import { INVITED_ROLES, type InvitedRole } from "../roles";
+import { invitableRoles, type Role } from "../roles";
 
 /**
  * /t/:slug/invitations (admins and owners): invite someone by email with a role (the server
@@ -31,7 +31,7 @@ export function Invitations() {
 
   const roleId = useId();
   const [email, setEmail] = useState("");
-  const [role, setRole] = useState<InvitedRole>("member");
+  const [role, setRole] = useState<Role>("member");
   const [sent, setSent] = useState<string | null>(null);
   const invite = useAction(
     () => outcome(tenant.api.POST("/api/v1/invitations/", { params: tenant.params, body: { email, role } })),
@@ -70,8 +70,8 @@ export function Invitations() {
           onChange={(e) => setEmail(e.target.value)} failure={invite.failure} />
         <label htmlFor={roleId}>
           Role
-          <select id={roleId} name="role" value={role} onChange={(e) => setRole(e.target.value as InvitedRole)}>
-            {INVITED_ROLES.map((each) => (
+          <select id={roleId} name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {invitableRoles(tenant.role).map((each) => (
               <option key={each} value={each}>
                 {each}
               </option>
@@ -81,7 +81,7 @@ export function Invitations() {
         <button type="submit" disabled={invite.pending} aria-busy={invite.pending}>
           Invite
         </button>
-        <ErrorAlert failure={invite.failure} fields={["email"]} />
+        <ErrorAlert failure={invite.failure} fields={["email", "role"]} />
         {sent && <p role="status">{sent}</p>}
       </form>
 
