@@ -5,6 +5,7 @@ markers its user must not see; ``check_accessibility`` runs axe-core on the page
 """
 
 import json
+import time
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -14,6 +15,8 @@ from ..support import PASSWORD
 
 # axe-core, the engine every axe tool wraps, as package-lock.json pins it (make frontend-install).
 AXE = settings.BASE_DIR / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+# How long a page's API calls may take to be answered before a test moves on (full page loads).
+SETTLE_SECONDS = 15
 
 
 def require_built_front_end():
@@ -37,6 +40,11 @@ class AppSession:
         # answers) before this handler has kept the one the page already drew.
         self.answers = []
         self.page.on("response", self.record)
+        # The API calls on their way: a full page load while one is would discard its answer's body.
+        self.in_flight = set()
+        self.page.on("request", self.sent)
+        self.page.on("requestfinished", self.answered)
+        self.page.on("requestfailed", self.answered)
 
     def sign_in(self, email, path="/", password=PASSWORD):
         """Open ``path`` signed out, sign in on the page it sends to, and come back to ``path``."""
@@ -52,6 +60,13 @@ class AppSession:
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in", exact=True).click()
 
+    def sent(self, request):
+        if request.resource_type in ("fetch", "xhr"):
+            self.in_flight.add(request)
+
+    def answered(self, request):
+        self.in_flight.discard(request)
+
     def record(self, response):
         if response.request.resource_type in ("fetch", "xhr"):
             answer = [response, None]
@@ -59,8 +74,16 @@ class AppSession:
             answer[1] = b"" if response.status in (204, 304) else response.body()  # those have none to read
 
     def settle(self):
-        """Every answer drawn and its body kept: a full page load discards the bodies of the page before."""
+        """Every answer drawn and its body kept: a full page load discards the bodies of the page before.
+
+        The load state alone is not enough: after the first load, "networkidle" is reached already,
+        while a page drawn by the app (a link followed, Back) may still be fetching.
+        """
         self.page.wait_for_load_state("networkidle")
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while self.in_flight:
+            assert time.monotonic() < deadline, f"API calls still unanswered: {[r.url for r in self.in_flight]}"
+            self.page.wait_for_timeout(50)  # lets Playwright deliver the events that empty in_flight
         for answer in self.answers:
             if answer[1] is None:
                 answer[1] = answer[0].body()
