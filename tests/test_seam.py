@@ -26,7 +26,7 @@ SEAM = {
         "tenant_models": "",
         "tenant_session": "tenant, using=DEFAULT_DB_ALIAS",
     },
-    "bootstrap": {"bootstrap_steps": ""},
+    "bootstrap": {"bootstrap_steps": "canary=0"},
     "diagnostics": {"isolation_violations": "", "readiness_checks": ""},
     "leftovers": {"leftover_data": "tenant"},
 }

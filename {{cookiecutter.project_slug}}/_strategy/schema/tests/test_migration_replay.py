@@ -159,7 +159,7 @@ STATE = (
 
 @pytest.fixture
 def probe(tmp_path, request):
-    return Probe(tmp_path, f"replay_{request.node.name.removeprefix('test_')[:40]}")
+    return Probe(tmp_path, f"replay_{request.function.__name__.removeprefix('test_')[:40]}")
 
 
 def test_new_migrations_are_replayed_and_equal_what_the_executor_makes(probe):
