@@ -207,11 +207,16 @@ def ship_docs():
     config.write_text("".join(lines))
 
 
+# The browser tests of the front end, and the person in the browser they share.
+FRONTEND_E2E = ("app.py", "test_frontend.py", "test_frontend_accounts.py", "test_frontend_story.py")
+
+
 def remove_frontend():
     """frontend=none: no front end, and nothing that would build, serve or test one."""
     shutil.rmtree(PROJECT / "frontend")
     (PROJECT / "{{ cookiecutter.project_slug }}" / "spa.py").unlink()
-    (PROJECT / "tests" / "e2e" / "test_frontend.py").unlink()
+    for name in FRONTEND_E2E:
+        (PROJECT / "tests" / "e2e" / name).unlink()
 
 
 class SchemaDumper(yaml.SafeDumper):

@@ -35,7 +35,8 @@ def test_frontend_none_leaves_no_trace_of_a_front_end(tmp_path, routing):
     project = bake(tmp_path, tenant_routing=routing, frontend="none")
     assert not (project / "frontend").exists()
     assert not (project / SLUG / "spa.py").exists()
-    assert not (project / "tests" / "e2e" / "test_frontend.py").exists()
+    for name in ("app.py", "test_frontend.py", "test_frontend_accounts.py", "test_frontend_story.py"):
+        assert not (project / "tests" / "e2e" / name).exists(), name
     assert not (project / "_routing").exists()
     for path, text in text_files(project):
         if path.name == ".cruft.json":

@@ -115,7 +115,8 @@ def test_an_unknown_api_path_is_a_json_404(db, path):
 
 
 def test_an_unknown_path_outside_the_api_is_not_json(db):
-    response = APIClient(HTTP_HOST=settings.BASE_DOMAIN).get("/nope/")
+    # A file name: no page of an app served at / either, whether or not one is built.
+    response = APIClient(HTTP_HOST=settings.BASE_DOMAIN).get("/nope.txt")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
 

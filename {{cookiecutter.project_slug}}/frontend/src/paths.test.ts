@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { pageTitle, paths, routeId, safeNext, signInFor } from "./paths";
+import { pageTitle, paths, routeId, safeNext, signInFor, signUpFor } from "./paths";
 
 describe("paths", () => {
   it("builds the tenant's URLs from its slug and the project's id", () => {
@@ -10,12 +10,21 @@ describe("paths", () => {
   it("escapes a slug typed into a URL rather than nesting its slashes", () => {
     expect(paths.projects("a/b")).toBe("/t/a%2Fb/projects");
   });
+  it("builds the pages of a tenant's people and trail", () => {
+    expect(paths.members("acme")).toBe("/t/acme/members");
+    expect(paths.invitations("acme")).toBe("/t/acme/invitations");
+    expect(paths.audit("acme")).toBe("/t/acme/audit");
+  });
 });
 
 describe("signing in comes back to where the visitor was", () => {
   it("carries the place in ?next=", () => {
     expect(signInFor("/t/acme/projects/3")).toBe("/sign-in?next=%2Ft%2Facme%2Fprojects%2F3");
     expect(signInFor("/")).toBe("/sign-in");
+  });
+  it("keeps the place across signing up too (an invitation's link, token and all)", () => {
+    expect(signUpFor("/invitations/accept?token=a.b")).toBe("/sign-up?next=%2Finvitations%2Faccept%3Ftoken%3Da.b");
+    expect(signUpFor("/")).toBe("/sign-up");
   });
   it("follows only a path of this app", () => {
     expect(safeNext("/t/acme/projects?x=1")).toBe("/t/acme/projects?x=1");

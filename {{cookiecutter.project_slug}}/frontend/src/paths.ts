@@ -5,13 +5,31 @@
 export const paths = {
   home: "/",
   signIn: "/sign-in",
+  signUp: "/sign-up",
+  forgotPassword: "/forgot-password",
+  resetPassword: "/reset-password",
+  acceptInvitation: "/invitations/accept",
+  newTenant: "/tenants/new",
   projects: (slug: string) => `/t/${encodeURIComponent(slug)}/projects`,
   project: (slug: string, id: number) => `/t/${encodeURIComponent(slug)}/projects/${id}`,
+  members: (slug: string) => `/t/${encodeURIComponent(slug)}/members`,
+  invitations: (slug: string) => `/t/${encodeURIComponent(slug)}/invitations`,
+  audit: (slug: string) => `/t/${encodeURIComponent(slug)}/audit`,
 };
 
 /** The sign-in page, coming back to ``next`` (where the visitor was) once signed in. */
 export function signInFor(next: string): string {
-  return next === paths.home ? paths.signIn : `${paths.signIn}?${new URLSearchParams({ next })}`;
+  return withNext(paths.signIn, next);
+}
+
+/** The sign-up page, coming back to ``next`` once the account is made (an invitation's page, say). */
+export function signUpFor(next: string): string {
+  return withNext(paths.signUp, next);
+}
+
+/** ``page`` carrying ``next`` in its query string; home needs no ``next``. */
+export function withNext(page: string, next: string | null): string {
+  return !next || next === paths.home ? page : `${page}?${new URLSearchParams({ next })}`;
 }
 
 /**

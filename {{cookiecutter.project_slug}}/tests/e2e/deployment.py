@@ -162,6 +162,8 @@ def deploy(workdir):
     deployment = Deployment(free_port(), settings.TENANT_ROUTING, tenants, users, command_environment)
     # A browser app served on the base domain calls the tenants' hosts (subdomain routing): CORS.
     command_environment["CORS_ALLOWED_ORIGINS"] = deployment.origin(None)
+    # Mailed links open the app where the browser tests open it.
+    command_environment["APP_URL"] = deployment.origin(None)
 
     recreate_database(database_name(command_environment["DATABASE_URL"]))
     # collectstatic (the manifest production's static storage needs) overlaps the database work.

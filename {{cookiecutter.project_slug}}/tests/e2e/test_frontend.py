@@ -7,136 +7,23 @@ it shows is searched for the markers its user must not see, and axe-core finds n
 violation on any page.
 """
 
-import json
-from urllib.parse import urljoin, urlsplit
-
 import pytest
-from django.conf import settings
 
-from ..support import PASSWORD
+from .app import AppSession, require_built_front_end
 
 pytestmark = pytest.mark.e2e
 
 NOT_A_MEMBER = "You are not a member of this tenant."
-# axe-core, the engine every axe tool wraps, as package-lock.json pins it (make frontend-install).
-AXE = settings.BASE_DIR / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module", autouse=True)
 def built_front_end():
-    if not (settings.FRONTEND_DIST / "index.html").is_file():
-        pytest.fail("frontend/dist/ is not built: run `make frontend-build` (make test does).", pytrace=False)
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `make frontend-install` (make test does).", pytrace=False)
-
-
-class AppSession:
-    """One user in the app: a fresh browser context on ``origin`` (the server's base origin by default),
-    signed in from ``path`` (the sign-in page sends the user back there)."""
-
-    def __init__(self, new_context, deployment, email, origin=None, path="/"):
-        self.deployment = deployment
-        self.context = new_context(base_url=origin or deployment.origin(None))
-        self.context.set_default_timeout(15_000)
-        self.page = self.context.new_page()
-        # [response, body] of every API call the app made. The response is kept the moment its event
-        # arrives and the body read after: reading it first lets the test run on (and count the
-        # answers) before this handler has kept the one the page already drew.
-        self.answers = []
-        self.page.on("response", self.record)
-        self.page.goto(path)
-        self.page.wait_for_url("**/sign-in**")
-        self.check_accessibility()
-        self.page.get_by_label("Email").fill(email)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        self.page.get_by_role("button", name="Sign in", exact=True).click()
-        self.page.wait_for_url(lambda url: "/sign-in" not in url)
-
-    def record(self, response):
-        if response.request.resource_type in ("fetch", "xhr"):
-            answer = [response, None]
-            self.answers.append(answer)
-            answer[1] = b"" if response.status in (204, 304) else response.body()  # those have none to read
-
-    def settle(self):
-        """Every answer drawn and its body kept: a full page load discards the bodies of the page before."""
-        self.page.wait_for_load_state("networkidle")
-        for answer in self.answers:
-            if answer[1] is None:
-                answer[1] = answer[0].body()
-
-    def goto(self, path):
-        """Open ``path`` of the app as a typed or shared link (a full page load, on the page's own origin)."""
-        self.settle()
-        self.page.goto(urljoin(self.page.url, path))
-
-    def reload(self):
-        self.settle()
-        self.page.reload()
-
-    def path(self):
-        return urlsplit(self.page.url).path
-
-    def open_tenant(self, slug):
-        """Through the tenant switcher, on any page."""
-        self.switcher().select_option(slug)
-        self.projects_heading().wait_for()
-        assert self.path() == f"/t/{slug}/projects"
-
-    def projects_heading(self):
-        return self.page.get_by_role("heading", name="Projects", exact=True)
-
-    def projects(self):
-        return self.page.get_by_role("list", name="Project list")
-
-    def tasks(self):
-        return self.page.get_by_role("list", name="Task list")
-
-    def alert(self):
-        return self.page.get_by_role("alert")
-
-    def dialog(self):
-        return self.page.get_by_role("dialog")
-
-    def switcher(self):
-        return self.page.get_by_role("combobox", name="Tenant", exact=True)
-
-    def switcher_offers(self):
-        return self.switcher().locator("option").evaluate_all("options => options.map(o => o.value)")
-
-    def check_accessibility(self):
-        """axe-core on the page as it is drawn now: any violation fails, named with its nodes."""
-        self.page.wait_for_selector("[aria-busy='true']", state="detached")
-        if not self.page.evaluate("() => typeof window.axe === 'object'"):
-            self.page.add_script_tag(path=AXE)
-        violations = self.page.evaluate(
-            """async () => (await axe.run(document)).violations.map(
-                (v) => ({id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' '))}))"""
-        )
-        assert not violations, f"axe-core on {self.page.url}:\n{json.dumps(violations, indent=2)}"
-
-    def assert_never_shown(self, *markers):
-        """No marker in the page, nor in any answer the app received (API calls included)."""
-        html = self.page.content()
-        for marker in markers:
-            assert marker not in html, f"LEAK: {marker} in the page"
-        assert self.answers, "the app made no API call"
-        for answer, body in self.answers:
-            body = answer.body() if body is None else body  # the handler's read had not finished or failed
-            for marker in markers:
-                assert marker.encode() not in body, f"LEAK: {marker} in {answer.request.method} {answer.url}"
-
-    def token(self):
-        return self.page.evaluate("() => sessionStorage.getItem('api-token')")
-
-    def tenant_requests(self):
-        scoped = ("/api/v1/projects/", "/api/v1/tasks/")
-        return [a for a, _body in self.answers if a.request.method != "OPTIONS" and any(p in a.url for p in scoped)]
+    require_built_front_end()
 
 
 @pytest.fixture
 def app_session(new_context, deployment):
-    return lambda email, origin=None, path="/": AppSession(new_context, deployment, email, origin, path)
+    return lambda email, origin=None, path="/": AppSession(new_context, deployment, origin).sign_in(email, path)
 
 
 def projects_named(api, owner, name):

@@ -7,6 +7,8 @@ import { tenantBaseUrl } from "./tenant";
 export type Api = Client<paths>;
 export type Me = components["schemas"]["Me"];
 export type Membership = components["schemas"]["Membership"];
+export type Member = components["schemas"]["Member"];
+export type Invitation = components["schemas"]["Invitation"];
 export type Project = components["schemas"]["Project"];
 export type Task = components["schemas"]["Task"];
 export type ApiError = components["schemas"]["Error"];

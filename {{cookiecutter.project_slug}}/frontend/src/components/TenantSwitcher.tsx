@@ -4,8 +4,9 @@ import type { Membership } from "../api/client";
 import { paths } from "../paths";
 
 /**
- * The user's tenants (from /auth/me/), one choice away on every page. A tenant opened by its
- * URL that is not one of them is shown as it is named, and the API refuses it on the page.
+ * The user's tenants (from /auth/me/), one choice away on every page; a suspended one is listed,
+ * labelled, and cannot be chosen. A tenant opened by its URL that is not one of them is shown as
+ * it is named, and the API refuses it on the page.
  */
 export function TenantSwitcher({ memberships }: { memberships: Membership[] }) {
   const navigate = useNavigate();
@@ -20,8 +21,8 @@ export function TenantSwitcher({ memberships }: { memberships: Membership[] }) {
       {!slug && <option value="">Choose a tenant…</option>}
       {slug && !known && <option value={slug}>{slug}</option>}
       {memberships.map((membership) => (
-        <option key={membership.tenant} value={membership.tenant}>
-          {membership.name}
+        <option key={membership.tenant} value={membership.tenant} disabled={membership.state === "suspended"}>
+          {membership.state === "suspended" ? `${membership.name} (suspended)` : membership.name}
         </option>
       ))}
     </select>

@@ -4,7 +4,7 @@ import { usePageTitle } from "../app";
 import { useMe } from "../auth/session";
 import { paths } from "../paths";
 
-/** /: the user's tenants, from /auth/me/; each opens its projects. */
+/** /: the user's tenants, from /auth/me/; each opens its projects, but a suspended one is only labelled. */
 export function Home() {
   usePageTitle("Your tenants");
   const memberships = useMe().data?.memberships ?? [];
@@ -15,13 +15,24 @@ export function Home() {
       <ul aria-label="Your tenants" className="rows">
         {memberships.map((membership) => (
           <li key={membership.tenant}>
-            <Link to={paths.projects(membership.tenant)}>{membership.name}</Link>
+            {membership.state === "suspended" ? (
+              <span>
+                {membership.name} <mark>suspended</mark>
+              </span>
+            ) : (
+              <Link to={paths.projects(membership.tenant)}>{membership.name}</Link>
+            )}
             <span className="muted">
               {membership.tenant} · {membership.role}
             </span>
           </li>
         ))}
       </ul>
+      <p>
+        <Link to={paths.newTenant} role="button" className="secondary">
+          Create a tenant
+        </Link>
+      </p>
     </section>
   );
 }

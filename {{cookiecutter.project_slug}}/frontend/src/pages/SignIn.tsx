@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { useLocation, useNavigate, useSearchParams } from "react-router";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router";
 
 import { apiClient } from "../api/client";
 import { outcome } from "../api/errors";
@@ -8,7 +8,10 @@ import { useSession } from "../auth/session";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { Field } from "../components/Field";
 import { useAction } from "../components/useAction";
-import { safeNext } from "../paths";
+import { paths, safeNext, signUpFor } from "../paths";
+
+/** What another page tells the sign-in page: ``message`` went wrong, ``notice`` went well. */
+export type SignInState = { message?: string | null; notice?: string | null } | null;
 
 /** /sign-in: POST /api/v1/auth/token/ with an email and password, then back to where the user was going. */
 export function SignIn() {
@@ -16,7 +19,7 @@ export function SignIn() {
   const { signIn } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const notice = (useLocation().state as { message?: string | null } | null)?.message;
+  const { message, notice } = (useLocation().state as SignInState) ?? {};
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const submit = useAction(
@@ -35,7 +38,8 @@ export function SignIn() {
   return (
     <article className="narrow">
       <h1>Sign in</h1>
-      {notice && <ErrorAlert message={notice} />}
+      {message && <ErrorAlert message={message} />}
+      {notice && <p role="status">{notice}</p>}
       <form onSubmit={onSubmit} aria-label="Sign in">
         <Field label="Email" name="email" type="email" autoComplete="username" required
           value={email} onChange={(e) => setEmail(e.target.value)} failure={submit.failure} />
@@ -46,6 +50,11 @@ export function SignIn() {
           Sign in
         </button>
       </form>
+      <p>
+        <Link to={paths.forgotPassword}>Forgot your password?</Link>
+        <br />
+        No account yet? <Link to={signUpFor(safeNext(params.get("next")))}>Create one</Link>
+      </p>
     </article>
   );
 }
