@@ -1,9 +1,12 @@
-"""Requests across many tenants on one process's connection, as under gunicorn: what each
-request leaves of the connection (its backend's pid and memory), or that it was closed.
+"""Tenants served one after another on one process's connection, as under gunicorn or a
+background worker: what each request or job leaves of the connection (its backend's pid and
+memory), or that it was closed.
 
 ``main()`` runs inside ``manage.py shell`` in a process of its own, where each request's
-transaction is outermost and the request goes through Django's WSGI handler, whose end
-(request_finished) closes an obsolete connection: the test client skips that.
+transaction is outermost and each unit of work ends as in production: a request goes through
+Django's WSGI handler, whose end (request_finished) closes an obsolete connection (the test
+client skips that); a job is the body the worker runs (tenancy/background.py), inside
+procrastinate's own middleware, which closes it likewise.
 Used by tests/test_connection_recycling.py.
 """
 
@@ -13,13 +16,18 @@ import os
 import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import Client
+from procrastinate.contrib.django.db_cleanup import close_db_connections
 
-from {{ cookiecutter.project_slug }}.tenancy.models import Tenant
-from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant
+from {{ cookiecutter.project_slug }}.projects.tasks import recount_tenant_projects
+from {{ cookiecutter.project_slug }}.tenancy.background import TENANT_ARGUMENT, TENANT_ID_ARGUMENT
+from {{ cookiecutter.project_slug }}.tenancy.models import Domain, Membership, Tenant
+from {{ cookiecutter.project_slug }}.tenancy.services import default_domain
 
+from tests.many_tenants import make_tenants
 from tests.request_statements import routing
 
 OWNER = "owner@recycling.test"
@@ -28,13 +36,20 @@ MEMORY_FUNCTION = "test_session_memory_bytes"
 
 
 def tenants(count):
-    """The slugs of ``count`` tenants with one owner, created when missing."""
+    """``count`` tenants that OWNER may read, made when missing (cheaply: tests/many_tenants.py)."""
     slugs = [f"recycled-{number}" for number in range(count)]
     existing = set(Tenant.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-    for slug in slugs:
-        if slug not in existing:
-            create_tenant(slug, slug.title(), owner_email=OWNER, owner_password=PASSWORD)
-    return slugs
+    made = make_tenants([slug for slug in slugs if slug not in existing])
+    User = get_user_model()
+    owner = User.objects.filter(email=OWNER).first() or User.objects.create_user(email=OWNER, password=PASSWORD)
+    Membership.objects.bulk_create(Membership(user=owner, tenant=tenant, role=Membership.Role.OWNER) for tenant in made)
+    Domain.objects.bulk_create(
+        Domain(domain=default_domain(tenant.slug), tenant=tenant, is_primary=True)
+        for tenant in made
+        if default_domain(tenant.slug)
+    )
+    by_slug = Tenant.objects.in_bulk(slugs, field_name="slug")
+    return [by_slug[slug] for slug in slugs]
 
 
 def token():
@@ -73,27 +88,42 @@ def memory():
         return cursor.fetchone()[0]
 
 
-def serve(slugs, *, measure):
-    """After each request: its connection's backend pid (None if it was closed) and, with
-    ``measure``, that backend's memory."""
+def left(measure):
+    """What the request or job just ended left: its connection's backend pid (None if it was
+    closed) and, with ``measure``, that backend's memory."""
+    if connection.connection is None:
+        return {"pid": None}
+    return {"pid": connection.connection.info.backend_pid, "bytes": memory() if measure else None}
+
+
+def serve_requests(served, *, measure):
+    """GET /api/v1/projects/ (a count and a short list) in each tenant, through Django's WSGI handler."""
     handler, key, after = WSGIHandler(), token(), []
     connection.close()
-    for slug in slugs:
-        response = handler(environ(slug, key), lambda status, headers: None)
+    for tenant in served:
+        response = handler(environ(tenant.slug, key), lambda status, headers: None)
         b"".join(response)
         response.close()  # request_finished: Django closes an obsolete connection here
-        assert response.status_code == 200, (slug, response.content)
-        if connection.connection is None:
-            after.append({"pid": None})
-        else:
-            pid = connection.connection.info.backend_pid
-            after.append({"pid": pid, "bytes": memory() if measure else None})
+        assert response.status_code == 200, (tenant.slug, response.content)
+        after.append(left(measure))
+    return after
+
+
+def run_jobs(served, *, measure):
+    """A job of the example app's per-tenant recount in each tenant, as the worker runs it."""
+    after = []
+    connection.close()
+    for tenant in served:
+        job = {TENANT_ARGUMENT: tenant.slug, TENANT_ID_ARGUMENT: tenant.pk}
+        close_db_connections(lambda job=job: recount_tenant_projects.task(**job), context=None, worker=None)
+        after.append(left(measure))
     return after
 
 
 def main():
-    slugs = tenants(int(os.environ["RECYCLING_TENANTS"]))
-    order = slugs
+    made = tenants(int(os.environ["RECYCLING_TENANTS"]))
+    order = made
     if "RECYCLING_ORDER" in os.environ:
-        order = [slugs[int(index)] for index in os.environ["RECYCLING_ORDER"].split()]
+        order = [made[int(index)] for index in os.environ["RECYCLING_ORDER"].split()]
+    serve = run_jobs if os.environ.get("RECYCLING_PATH") == "jobs" else serve_requests
     print(json.dumps(serve(order, measure="RECYCLING_MEASURE" in os.environ)))
