@@ -50,6 +50,18 @@ def test_a_workspace_is_created_owned_and_served_at_once(founder):
     assert me["memberships"] == [{"tenant": "initech", "name": "Initech", "role": "owner", "state": "active"}]
 
 
+def test_a_workspace_made_from_a_tenants_host_or_header_is_made_and_served_too(founder, acme):
+    """The path is public, so it also answers where a tenant is named: the new tenant is made
+    outside that tenant, and the tenant named stays as it was."""
+    token = token_for(founder)
+    response = signed_in(founder, "acme", token=token).post(
+        TENANTS, {"slug": "initech", "name": "Initech"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert signed_in(founder, "initech", token=token).get("/api/v1/projects/").status_code == 200
+    assert signed_in(founder, "acme", token=token).get("/api/v1/projects/").status_code == 403
+
+
 def test_a_workspace_is_served_at_once_even_after_its_slug_was_asked_for(founder):
     """A request naming the slug before it exists is a 404 this process remembers; the creation clears it."""
     token = token_for(founder)

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.transaction import TransactionManagementError
+from django_tenants.utils import schema_context as _schema_context
 from django_tenants.utils import tenant_context as _tenant_context
 
 from . import template_schema
@@ -87,10 +88,12 @@ def provision_tenant(*, slug, name):
     migrate_base_schema_if_behind()
     tenant = Tenant(schema_name=schema_name_for(slug), slug=slug, name=name)
     tenant.auto_create_schema = False  # the schema is made here, below
-    with connection.cursor() as cursor:
+    # From the public schema, whichever tenant the connection serves: a workspace may be made
+    # by a request on a tenant's host (a public path answers there too).
+    with _schema_context(PUBLIC_SCHEMA), connection.cursor() as cursor:
         template_schema.create_schema_from(cursor, BASE_SCHEMA, tenant.schema_name)
-    tenant.migration_state = current_migration_state()
-    tenant.save(verbosity=0)
+        tenant.migration_state = current_migration_state()
+        tenant.save(verbosity=0)
     return tenant
 
 
