@@ -5,7 +5,7 @@ prepares a database and tenancy/diagnostics.py proves it isolates. The rest of t
 never touches schemas or search paths itself.
 """
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.apps import apps
 from django.conf import settings
@@ -90,7 +90,8 @@ def provision_tenant(*, slug, name):
     tenant.auto_create_schema = False  # the schema is made here, below
     # From the public schema, whichever tenant the connection serves: a workspace may be made
     # by a request on a tenant's host (a public path answers there too).
-    with _schema_context(PUBLIC_SCHEMA), connection.cursor() as cursor:
+    in_public = connection.schema_name == PUBLIC_SCHEMA
+    with nullcontext() if in_public else _schema_context(PUBLIC_SCHEMA), connection.cursor() as cursor:
         template_schema.create_schema_from(cursor, BASE_SCHEMA, tenant.schema_name)
         tenant.migration_state = current_migration_state()
         tenant.save(verbosity=0)
