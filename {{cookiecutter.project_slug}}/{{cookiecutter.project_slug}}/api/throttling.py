@@ -114,17 +114,6 @@ class PasswordResetAccountThrottle(AccountThrottle):
     scope = "password_reset_account"
 
 
-class TenantCreationThrottle(ConfiguredRateThrottle):
-    """Workspaces one user asks to create, taken slugs included: each one made is a tenant to provision."""
-
-    scope = "tenant_create"
-
-    def get_cache_key(self, request, view):
-        if not request.user.is_authenticated:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
-
-
 class TenantThrottle(ConfiguredRateThrottle):
     """Every request of one tenant together: one tenant cannot take the service from the others."""
 
@@ -146,6 +135,12 @@ class UserThrottle(ConfiguredRateThrottle):
         if not request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class TenantCreationThrottle(UserThrottle):
+    """Workspaces one user asks to create, taken slugs included: each one made is a tenant to provision."""
+
+    scope = "tenant_create"
 
 
 class AnonymousThrottle(ConfiguredRateThrottle):
