@@ -1,5 +1,5 @@
 """The rls strategy's own rows of ``make bench``: what Row Level Security costs against an
-explicit ``WHERE tenant_id =``. Called by bench/__main__.py, with its helpers."""
+explicit ``WHERE tenant_id =``. Called by bench/__main__.py and bench/scale.py, with their helpers."""
 
 # How the reports name the strategy.
 NAME = "rls"
@@ -34,3 +34,13 @@ def measures(env, *, phase, fresh, ratio):
 def fleet_measures(ran, *, manage, command, ratio):
     """No other tool runs a command in every tenant of an rls project: for_each_tenant's own row suffices."""
     return []
+
+
+def scale_environment(root):
+    """Nothing more for ``make bench-scale``: the project's own apps."""
+    return {}
+
+
+def scale_measures(env, root, step, *, manage):
+    """Nothing more: a migration runs once, on the shared tables, whatever the number of tenants."""
+    return {}

@@ -25,10 +25,14 @@ def creations():
 
 
 def many_tenants():
-    """BENCH_SCHEMAS tenants (rows), for bootstrap and readiness at that scale."""
+    """BENCH_SCHEMAS tenants (rows), for bootstrap and readiness at that scale; numbered from
+    BENCH_SCHEMAS_FROM (0), so that a fleet can grow in steps."""
+    first = int(os.environ.get("BENCH_SCHEMAS_FROM", "0"))
     count = int(os.environ.get("BENCH_SCHEMAS", "1000"))
     started = time.perf_counter()
-    Tenant.objects.bulk_create(Tenant(slug=f"many{index}", name=f"Many {index}") for index in range(count))
+    Tenant.objects.bulk_create(
+        Tenant(slug=f"many{index}", name=f"Many {index}") for index in range(first, first + count)
+    )
     report(tenants=count, seconds=round(time.perf_counter() - started, 1))
 
 

@@ -32,16 +32,17 @@ def write(root, migrations=40):
     return APP
 
 
-def add_indexed_field(root, migrations):
-    """A new migration, as a deploy brings: an indexed field added to the model ``write`` made
-    with ``migrations`` fields."""
+def add_indexed_field(root, name="code"):
+    """A new migration, as a deploy brings: an indexed field ``name`` added to the model that
+    ``write`` made, after the app's latest migration."""
     app = Path(root) / APP
-    models = (app / "models.py").read_text()
-    (app / "models.py").write_text(models + '    code = models.CharField(max_length=20, default="", db_index=True)\n')
-    (app / "migrations" / f"{migrations + 2:04d}_code.py").write_text(
+    latest = sorted(path.stem for path in (app / "migrations").glob("[0-9]*.py"))[-1]
+    field = f'    {name} = models.CharField(max_length=20, default="", db_index=True)\n'
+    (app / "models.py").write_text((app / "models.py").read_text() + field)
+    (app / "migrations" / f"{int(latest[:4]) + 1:04d}_{name}.py").write_text(
         "from django.db import migrations, models\n\n\n"
         "class Migration(migrations.Migration):\n"
-        f"    dependencies = [('{APP}', '{migrations + 1:04d}_f{migrations}')]\n"
-        "    operations = [migrations.AddField(model_name='wide', name='code', "
+        f"    dependencies = [('{APP}', '{latest}')]\n"
+        f"    operations = [migrations.AddField(model_name='wide', name='{name}', "
         "field=models.CharField(db_index=True, default='', max_length=20))]\n"
     )

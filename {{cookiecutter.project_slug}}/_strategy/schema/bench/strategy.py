@@ -1,7 +1,8 @@
 """The schema strategy's own rows of ``make bench``: what a tenant's schema costs to make, by
 cloning the template schema, against a full migration run, with a small and a long migration
 history; and a new migration over BENCH_MIGRATION_SCHEMAS (300) schemas, replayed by bootstrap,
-against django-tenants' multiprocessing executor. Called by bench/__main__.py, with its helpers."""
+against django-tenants' multiprocessing executor; and at each step of ``make bench-scale`` a new
+migration. Called by bench/__main__.py and bench/scale.py, with their helpers."""
 
 import os
 import sys
@@ -82,7 +83,7 @@ def new_migration(count, *, phase, fresh, ratio):
             phase("strategy_phases.many_tenants", env, BENCH_SCHEMAS=str(count))
             manage("bootstrap", env=env)  # records the new schemas as checked
             envs.append(env)
-        migrations_app.add_indexed_field(root, 1)
+        migrations_app.add_indexed_field(root)
         ours, output = manage("bootstrap", env=envs[0])
         if "replayed" not in output:
             sys.exit(f"bench: bootstrap did not replay the new migration:\n{output}")
@@ -113,3 +114,33 @@ def fleet_measures(ran, *, manage, command, ratio):
             f"{theirs:.1f} ms; start-up {ran['first_s']:.1f} vs {ran['one_s']:.1f} s",
         )
     ]
+
+
+def scale_environment(root):
+    """The scale run's tenant app (bench/migrations_app.py), written under ``root``: each step of
+    ``make bench-scale`` adds a migration to it."""
+    migrations_app.write(root, 1)
+    return {"PYTHONPATH": os.pathsep.join([str(root), str(PROJECT_DIR)]), "BENCH_EXTRA_APP": migrations_app.APP}
+
+
+def scale_measures(env, root, step, *, manage):
+    """A new migration (an indexed field) brought to every schema by ``bootstrap``, replayed; with
+    BENCH_SCALE_MIGRATE_SCHEMAS=1, then another, the same but for its name, by django-tenants'
+    multiprocessing executor (about an hour at 10,000 schemas: it is left out by default)."""
+    migrations_app.add_indexed_field(root, f"ours{step}")
+    ours, output = manage("bootstrap", env=env)
+    if "replayed" not in output:
+        sys.exit(f"bench: bootstrap did not replay the new migration:\n{output}")
+    measured = {"a new migration (AddField, indexed), bootstrap (s)": ours}
+    if os.environ.get("BENCH_SCALE_MIGRATE_SCHEMAS") != "1":
+        return measured
+    print(f"bench-scale: bootstrap replayed a new migration in {ours:.1f} s; now migrate_schemas", flush=True)
+    migrations_app.add_indexed_field(root, f"theirs{step}")
+    # Its cost per schema grows with the schemas: about an hour at 10,000 on 2 cores.
+    theirs, _ = manage("migrate_schemas", "--executor=multiprocessing", env=env, timeout=4 * 3600)
+    manage("shell", "-c", ALL_TENANTS_MIGRATED, env=env)
+    return {
+        **measured,
+        "the same, migrate_schemas --executor=multiprocessing (s)": theirs,
+        "the same, migrate_schemas / bootstrap (x)": theirs / ours,
+    }

@@ -51,16 +51,18 @@ def provisioning():
 
 def many_tenants():
     """BENCH_SCHEMAS tenants made fast: raw SQL copies of the template schema (tables and
-    migration rows, no foreign keys), for bootstrap and readiness at that scale."""
+    migration rows, no foreign keys), for bootstrap and readiness at that scale; numbered from
+    BENCH_SCHEMAS_FROM (0), so that a fleet can grow in steps."""
+    first = int(os.environ.get("BENCH_SCHEMAS_FROM", "0"))
     count = int(os.environ.get("BENCH_SCHEMAS", "1000"))
     started = time.perf_counter()
     template = settings.TENANT_BASE_SCHEMA
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY 1", [template])
         tables = [row[0] for row in cursor.fetchall()]
-    for start in range(0, count, 100):
+    for start in range(first, first + count, 100):
         script = []
-        for index in range(start, min(start + 100, count)):
+        for index in range(start, min(start + 100, first + count)):
             schema = sql.Identifier(f"many{index}")
             script.append(sql.SQL("CREATE SCHEMA {}").format(schema))
             for table in tables:
@@ -86,6 +88,6 @@ def many_tenants():
     # Recorded as not yet checked: the first bootstrap finds them up to date and records it.
     Tenant.objects.bulk_create(
         Tenant(slug=f"many{index}", name=f"Many {index}", schema_name=f"many{index}", migration_state="")
-        for index in range(count)
+        for index in range(first, first + count)
     )
     report(tenants=count, seconds=round(time.perf_counter() - started, 1))

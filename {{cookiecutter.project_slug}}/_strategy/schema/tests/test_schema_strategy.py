@@ -1,13 +1,16 @@
 """The schema strategy's own guarantees: cloned tenant schemas, and readiness per schema."""
 
+import math
 from contextlib import contextmanager
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context, schema_exists
 
-from {{ cookiecutter.project_slug }}.tenancy.diagnostics import pending_migrations, readiness_problems
+from {{ cookiecutter.project_slug }}.tenancy import diagnostics
+from {{ cookiecutter.project_slug }}.tenancy.diagnostics import pending_migrations, readiness_problems, tenant_schemas
 from {{ cookiecutter.project_slug }}.tenancy.models import BASE_SCHEMA
 from {{ cookiecutter.project_slug }}.tenancy.services import create_tenant, delete_tenant
 
@@ -80,6 +83,22 @@ def test_check_tenancy_reads_every_schemas_own_migrations(db, acme):
     assert list(pending_migrations(schemas=["acme", "globex"])) == ["acme"]
     with pytest.raises(CommandError, match="violation"):
         call_command("check_tenancy")
+
+
+def test_pending_migrations_reads_schemas_a_bounded_number_per_query(db, acme, monkeypatch):
+    """One UNION ALL over 10,000 schemas exceeded PostgreSQL's max_stack_depth and stopped bootstrap."""
+    for slug in ("batch1", "batch2", "batch3"):
+        create_tenant(slug, slug.title())
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM batch3.django_migrations WHERE app = 'projects'")
+    monkeypatch.setattr(diagnostics, "SCHEMAS_PER_QUERY", 2)
+    schemas = tenant_schemas()
+    with CaptureQueriesContext(connection) as queries:
+        pending = pending_migrations(schemas=schemas)
+    assert list(pending) == ["batch3"]
+    reads = [query["sql"] for query in queries if ".django_migrations" in query["sql"]]
+    assert len(reads) == math.ceil(len(schemas) / 2) > 1
+    assert all(read.count("UNION ALL") <= 1 for read in reads)
 
 
 def test_ready_is_503_when_a_tenant_schema_is_missing(db, client, acme):
