@@ -6,6 +6,7 @@ judged: the baked tests assert the structure that keeps the figures where they a
 table must name every measure with a number.
 """
 
+import itertools
 import os
 import re
 import subprocess
@@ -62,10 +63,12 @@ def baked_for_bench(request, bakery):
 
 
 def table_rows(output, heading):
-    """The lines of the table that follows ``heading``, past its header and rule."""
+    """The lines of the table that follows ``heading``, past its header and rule, up to make's own
+    message if any (``make[1]: Leaving directory``: the suite itself runs under ``make test``)."""
     lines = output.splitlines()
     start = next(index for index, line in enumerate(lines) if line.startswith(heading))
-    return [line for line in lines[start + 1 :] if line.strip()][2:]
+    table = [line for line in lines[start + 1 :] if line.strip()][2:]
+    return list(itertools.takewhile(lambda line: not line.startswith("make["), table))
 
 
 def assert_table(output, heading, expected, figures):
