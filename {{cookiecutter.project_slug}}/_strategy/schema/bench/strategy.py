@@ -37,14 +37,7 @@ def measures(env, *, phase, fresh, ratio):
         )
     )
     with tempfile.TemporaryDirectory() as root:
-        migrations_app.write(root, 40)
-        many = fresh(
-            "bench_migrations",
-            extra_env={
-                "PYTHONPATH": os.pathsep.join([str(root), str(PROJECT_DIR)]),
-                "BENCH_EXTRA_APP": migrations_app.APP,
-            },
-        )
+        many = fresh("bench_migrations", extra_env=with_migrations_app(root, 40))
         provisioned = phase("strategy_phases.provisioning", many)
     rows.append(
         (
@@ -56,6 +49,13 @@ def measures(env, *, phase, fresh, ratio):
     schemas = int(os.environ.get("BENCH_MIGRATION_SCHEMAS", "300"))
     rows.append(new_migration(schemas, phase=phase, fresh=fresh, ratio=ratio))
     return rows
+
+
+def with_migrations_app(root, migrations):
+    """Write bench/migrations_app.py's app with ``migrations`` migrations under ``root``; the
+    environment that installs it in a benchmark process."""
+    migrations_app.write(root, migrations)
+    return {"PYTHONPATH": os.pathsep.join([str(root), str(PROJECT_DIR)]), "BENCH_EXTRA_APP": migrations_app.APP}
 
 
 ALL_TENANTS_MIGRATED = (
@@ -72,11 +72,7 @@ def new_migration(count, *, phase, fresh, ratio):
     from bench.__main__ import manage  # the runner of bench/__main__.py (imported late: it imports this module)
 
     with tempfile.TemporaryDirectory() as root:
-        migrations_app.write(root, 1)
-        extra_env = {
-            "PYTHONPATH": os.pathsep.join([str(root), str(PROJECT_DIR)]),
-            "BENCH_EXTRA_APP": migrations_app.APP,
-        }
+        extra_env = with_migrations_app(root, 1)
         envs = []
         for database in ("bench_replay", "bench_migrate_schemas"):
             env = fresh(database, extra_env=extra_env)
@@ -119,8 +115,7 @@ def fleet_measures(ran, *, manage, command, ratio):
 def scale_environment(root):
     """The scale run's tenant app (bench/migrations_app.py), written under ``root``: each step of
     ``make bench-scale`` adds a migration to it."""
-    migrations_app.write(root, 1)
-    return {"PYTHONPATH": os.pathsep.join([str(root), str(PROJECT_DIR)]), "BENCH_EXTRA_APP": migrations_app.APP}
+    return with_migrations_app(root, 1)
 
 
 def scale_measures(env, root, step, *, manage):
